@@ -1,0 +1,365 @@
+r"""The ``ce-grade`` command.
+
+.. code-block:: text
+
+    ce-grade autograde SUBMITTED --out OUT [--jobs N] [--scheduler ADDRESS]
+    ce-grade check NOTEBOOK
+    ce-grade release [LESSON ...]
+    ce-grade demo
+
+``autograde`` grades nbgrader's submitted layout ``SUBMITTED/{student}/{assignment}/*.ipynb``
+and writes ``OUT/grades.csv``, ``OUT/reports/...json`` and ``OUT/feedback/...html``; when the
+course root holds ``nbgrader_config.py`` it also records the scores in nbgrader's gradebook
+and writes the autograded notebooks the formgrader reads. ``check`` grades one notebook the
+same way and prints the report. ``release`` builds the student versions with stock
+``nbgrader generate_assignment``. ``demo`` releases the lessons and grades the bundled
+example class.
+"""
+
+import argparse
+import filecmp
+import json
+import logging
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+EXAMPLE_CLASS = Path(__file__).resolve().parent / "examples" / "class" / "submitted"
+
+
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
+    return value
+
+
+def _existing_dir(text):
+    path = Path(text)
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"no such folder: {text!r}")
+    return path
+
+
+def _existing_file(text):
+    path = Path(text)
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(f"no such file: {text!r}")
+    return path
+
+
+def build_parser():
+    """The argument parser of ``ce-grade`` (exposed for tests and documentation)."""
+    parser = argparse.ArgumentParser(
+        prog="ce-grade",
+        description="Grade the softmax cross-entropy course safely: student code runs in a "
+        "sandbox, answers are compared on the trusted side, feedback names misconceptions.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add_course_options(sub):
+        sub.add_argument(
+            "--course-root",
+            type=_existing_dir,
+            help="folder with nbgrader_config.py, solutions/ and gradebook.db "
+            "(default: the repository this package was installed from)",
+        )
+        sub.add_argument(
+            "--secret-file",
+            type=_existing_file,
+            help="file holding the course secret (default: CE_GRADE_SECRET or "
+            "COURSE_ROOT/.ce_grade_secret)",
+        )
+
+    autograde = commands.add_parser(
+        "autograde", help="grade every notebook of a class (nbgrader's submitted layout)"
+    )
+    autograde.add_argument("submitted", type=_existing_dir, metavar="SUBMITTED")
+    autograde.add_argument("--out", required=True, type=Path, metavar="OUT")
+    autograde.add_argument("--jobs", type=_positive_int, default=1, metavar="N")
+    autograde.add_argument(
+        "--scheduler", metavar="ADDRESS", help="Dask distributed scheduler, e.g. tcp://host:8786"
+    )
+    autograde.add_argument(
+        "--no-gradebook",
+        action="store_true",
+        help="do not write nbgrader's gradebook and autograded notebooks",
+    )
+    autograde.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    add_course_options(autograde)
+
+    check = commands.add_parser("check", help="grade your own notebook and print the report")
+    check.add_argument("notebook", type=Path, metavar="NOTEBOOK")
+    check.add_argument("--lesson", help="lesson id (default: from the notebook's name)")
+    check.add_argument("--json", action="store_true", help="print the report as JSON")
+    add_course_options(check)
+
+    release = commands.add_parser(
+        "release", help="build the student versions in notebooks/ with nbgrader"
+    )
+    release.add_argument("lessons", nargs="*", metavar="LESSON", help="default: every lesson")
+    add_course_options(release)
+
+    demo = commands.add_parser(
+        "demo", help="release the lessons and grade the bundled example class"
+    )
+    demo.add_argument("--out", type=Path, default=Path("out") / "demo", metavar="OUT")
+    demo.add_argument("--jobs", type=_positive_int, default=2, metavar="N")
+    demo.add_argument("--no-gradebook", action="store_true")
+    add_course_options(demo)
+    return parser
+
+
+def _course_root(args):
+    if args.course_root is not None:
+        return args.course_root.resolve()
+    from autograder.secret import default_course_root
+
+    return default_course_root()
+
+
+def _secret(args, course_root):
+    if args.secret_file is not None:
+        content = args.secret_file.read_bytes().strip()
+        if not content:
+            raise SystemExit(f"ce-grade: error: the secret file {str(args.secret_file)!r} is empty")
+        return content
+    from autograder.secret import load_secret
+
+    return load_secret(course_root)
+
+
+def _warn_public_secret(secret):
+    from autograder.secret import secret_is_public
+
+    if secret_is_public(secret):
+        print(
+            "ce-grade: note: no course secret set (CE_GRADE_SECRET or .ce_grade_secret); "
+            "hidden cases are drawn from the public development secret",
+            file=sys.stderr,
+        )
+
+
+def _lesson_ids():
+    from autograder.definitions import lesson_ids
+
+    return list(lesson_ids())
+
+
+def run_autograde(
+    submitted,
+    out,
+    *,
+    secret,
+    jobs=1,
+    scheduler=None,
+    course_root=None,
+    gradebook=True,
+    progress=True,
+):
+    r"""Grade a class and write every output; return the list of reports.
+
+    The programmatic form of ``ce-grade autograde``. ``gradebook=True`` records scores in
+    nbgrader's gradebook of ``course_root`` (when it holds ``nbgrader_config.py``).
+    """
+    from tqdm import tqdm
+
+    from autograder.batch import find_submissions, grade_submissions
+    from autograder.outputs import ClassOutputs
+
+    submissions = find_submissions(submitted)
+    by_key = {(s.student_id, s.assignment_id, s.notebook_id): s for s in submissions}
+    outputs = ClassOutputs(out)
+    writer = None
+    has_config = course_root is not None and (Path(course_root) / "nbgrader_config.py").is_file()
+    if gradebook and has_config:
+        from autograder.gradebook import GradebookWriter
+
+        writer = GradebookWriter(course_root).__enter__()
+    reports = []
+    try:
+        with tqdm(
+            total=len(submissions),
+            file=sys.stderr,
+            unit="notebook",
+            desc="grading",
+            disable=not progress,
+            dynamic_ncols=True,
+        ) as bar:
+            for report in grade_submissions(
+                submissions,
+                secret=secret,
+                jobs=jobs,
+                scheduler=scheduler,
+                course_root=course_root,
+            ):
+                outputs.add(report)
+                if writer is not None:
+                    key = (report["student_id"], report["assignment_id"], report["notebook_id"])
+                    try:
+                        writer.record(report, by_key[key].path)
+                    except Exception as error:  # a gradebook problem must not lose the run
+                        bar.write(
+                            f"ce-grade: warning: gradebook not updated for "
+                            f"{'/'.join(key)}: {type(error).__name__}: {error}",
+                            file=sys.stderr,
+                        )
+                reports.append(report)
+                bar.update(1)
+    finally:
+        if writer is not None:
+            writer.__exit__(None, None, None)
+    return reports
+
+
+def _cmd_autograde(args):
+    from autograder.outputs import format_grade_table
+
+    if args.out.exists() and not args.out.is_dir():
+        raise SystemExit(f"ce-grade: error: --out must be a folder, got the file {str(args.out)!r}")
+    course_root = _course_root(args)
+    secret = _secret(args, course_root)
+    if not args.quiet:
+        _warn_public_secret(secret)
+    reports = run_autograde(
+        args.submitted,
+        args.out,
+        secret=secret,
+        jobs=args.jobs,
+        scheduler=args.scheduler,
+        course_root=course_root,
+        gradebook=not args.no_gradebook,
+        progress=not args.quiet,
+    )
+    if not args.quiet:
+        print(format_grade_table(reports).splitlines()[-1])
+        print(f"grades: {args.out / 'grades.csv'}")
+    return 0
+
+
+def _cmd_check(args):
+    from autograder.grading import grade_notebook
+    from autograder.outputs import format_report
+
+    if not args.notebook.is_file():
+        raise SystemExit(f"ce-grade: error: no such notebook: {str(args.notebook)!r}")
+    course_root = _course_root(args)
+    secret = _secret(args, course_root)
+    lesson_id = args.lesson
+    if lesson_id is None and args.notebook.stem in _lesson_ids():
+        lesson_id = args.notebook.stem
+    report = grade_notebook(
+        args.notebook, lesson_id=lesson_id, secret=secret, course_root=course_root
+    )
+    if args.json:
+        print(json.dumps(report, indent=2, sort_keys=True))
+    else:
+        print(format_report(report))
+    return 0
+
+
+def _solution_lessons(course_root):
+    return sorted(p.name for p in (course_root / "solutions").iterdir() if p.is_dir())
+
+
+def _cmd_release(args):
+    from autograder.gradebook import generate_assignment
+
+    course_root = _course_root(args)
+    if course_root is None or not (course_root / "solutions").is_dir():
+        raise SystemExit("ce-grade: error: no course root with solutions/; pass --course-root")
+    available = _solution_lessons(course_root)
+    lessons = args.lessons or available
+    unknown = [name for name in lessons if name not in available]
+    if unknown:
+        raise SystemExit(
+            f"ce-grade: error: lesson must be one of {', '.join(available)}; got {unknown[0]!r}"
+        )
+    for lesson in lessons:
+        result = generate_assignment(course_root, lesson, check=False)
+        if result.returncode != 0:
+            sys.stderr.write(result.stdout + result.stderr)
+            raise SystemExit(f"ce-grade: error: nbgrader generate_assignment {lesson} failed")
+        print(f"released {lesson} -> {course_root / 'notebooks' / lesson}")
+    return 0
+
+
+def _release_drift(course_root, lessons):
+    # Release into a scratch folder and compare with the committed student versions.
+    from autograder.gradebook import generate_assignment
+
+    drifted = []
+    with tempfile.TemporaryDirectory(prefix="ce-grade-demo-release-") as scratch:
+        for lesson in lessons:
+            generate_assignment(course_root, lesson, release_directory=scratch)
+            fresh, committed = Path(scratch) / lesson, course_root / "notebooks" / lesson
+            comparison = filecmp.dircmp(fresh, committed) if committed.is_dir() else None
+            if comparison is None or comparison.left_only or comparison.right_only:
+                drifted.append(lesson)
+                continue
+            for name in comparison.common_files:
+                if not filecmp.cmp(fresh / name, committed / name, shallow=False):
+                    drifted.append(lesson)
+                    break
+    return drifted
+
+
+def _cmd_demo(args):
+    from autograder.outputs import format_grade_table
+
+    course_root = _course_root(args)
+    if course_root is None:
+        raise SystemExit("ce-grade: error: no course root found; pass --course-root")
+    start = time.perf_counter()
+    lessons = _solution_lessons(course_root) if (course_root / "solutions").is_dir() else []
+    print(f"releasing {len(lessons)} lessons with nbgrader generate_assignment ...", flush=True)
+    drifted = _release_drift(course_root, lessons)
+    if drifted:
+        print(
+            f"notebooks/ differs from a fresh release for: {', '.join(drifted)} "
+            "(run `ce-grade release`)"
+        )
+    else:
+        print("notebooks/ matches a fresh release of solutions/")
+    secret = _secret(args, course_root)
+    if args.out.exists():
+        shutil.rmtree(args.out)
+    print(f"grading the example class {EXAMPLE_CLASS} with --jobs {args.jobs} ...", flush=True)
+    reports = run_autograde(
+        EXAMPLE_CLASS,
+        args.out,
+        secret=secret,
+        jobs=args.jobs,
+        course_root=course_root,
+        gradebook=not args.no_gradebook,
+    )
+    print()
+    print(format_grade_table(reports))
+    isolation = sorted({str(r.get("isolation")) for r in reports})
+    print(
+        f"isolation: {', '.join(isolation)}; outputs in {args.out}; "
+        f"{time.perf_counter() - start:.1f} s in total"
+    )
+    return 0
+
+
+def main(argv=None):
+    """Entry point of ``ce-grade``; returns the exit status."""
+    logging.basicConfig(level=logging.WARNING, format="ce-grade: %(levelname)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    handlers = {
+        "autograde": _cmd_autograde,
+        "check": _cmd_check,
+        "release": _cmd_release,
+        "demo": _cmd_demo,
+    }
+    return handlers[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

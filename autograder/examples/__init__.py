@@ -1,0 +1,1 @@
+"""Bundled examples: the example class of lesson 3 submissions used by the demo and the tests."""

@@ -1,0 +1,234 @@
+r"""Misconceptions the grader recognises, their explanations and the probes that imitate them.
+
+A probe computes what a student holding one misconception would have returned on the same
+inputs. When an answer is wrong, the grader compares it with every probe of the test on the
+same cases; the codes whose probes reproduce the answer are reported, with the explanation
+below in the course's words.
+
+For one sample with label :math:`y`, logits :math:`z` and :math:`a = \mathrm{softmax}(z)`:
+
+.. math::
+
+    J = -\log a_y, \qquad \frac{\partial J}{\partial z} = a - \mathrm{onehot}(y)
+
+so the true class gets :math:`a_y - 1 \le 0` (gradient descent encourages it) and every other
+class gets :math:`a_n \ge 0` (it is suppressed). The probes below break exactly one of these
+facts each.
+
+Examples
+--------
+>>> import numpy as np
+>>> z = np.array([[1.0, 2.0, 3.0]])
+>>> y = np.array([2])
+>>> np.round(grad_sign_flipped(z, y), 3)
+array([[-0.09 , -0.245,  0.335]])
+"""
+
+import numpy as np
+
+#: Every code, with what the student did, in the course's words.
+EXPLANATIONS = {
+    "missing_true_class_term": (
+        "Your gradient has no -1 on the true class, so nothing encourages it: every entry is "
+        "a_k >= 0 and gradient descent lowers every logit. The true class needs a_y - 1, "
+        "that is dJ/dz = a - onehot(y)."
+    ),
+    "sign_flipped": (
+        "Your gradient has the opposite sign, onehot(y) - a: a descent step would lower the "
+        "true class's logit and raise the others. From J = -z_y + log(sum_k exp z_k), "
+        "dJ/dz_y = a_y - 1 and dJ/dz_n = a_n."
+    ),
+    "not_averaged": (
+        "Your result is summed over the batch where the mean is asked (or averaged where the "
+        "sum is asked): with N samples it is off by a factor N. The loss is the mean of "
+        "-log a_y over the samples, so each sample's gradient row is divided by N too."
+    ),
+    "sigmoid_derivative": (
+        "Your gradient is a * (1 - a), the derivative of a sigmoid output by its own input. "
+        "Softmax couples the classes and the loss takes the log, so the derivative of "
+        "J = -log a_y with respect to z is a - onehot(y)."
+    ),
+    "true_class_only": (
+        "Only the true-class entry of your gradient is nonzero, so nothing suppresses the "
+        "other classes. Every logit appears in log(sum_k exp z_k), so every other class gets "
+        "dJ/dz_n = a_n > 0."
+    ),
+    "derivative_wrt_probability": (
+        "Your gradient is -1 / a_y: that is dJ/da_y, the derivative with respect to the "
+        "probability. The question asks for dJ/dz, through the softmax: a - onehot(y)."
+    ),
+    "unstable_softmax": (
+        "Your result overflows to inf or NaN for large logits: exp(z) overflows before the "
+        "division. Subtract each row's maximum first; softmax(z - max z) = softmax(z), and "
+        "the log-sum-exp form -z_y + log(sum_k exp z_k) stays finite the same way."
+    ),
+    "wrong_axis": (
+        "Your softmax normalises over the batch axis (the columns) instead of the classes: "
+        "each row of z is one sample, and its probabilities a_1..a_K must sum to one."
+    ),
+    "several_labels_summed": (
+        "Your loss adds -log a_k over all classes, as if every class were a label of the "
+        "sample. A sample has exactly one label y, and its loss is the single term -log a_y."
+    ),
+    "missing_log": (
+        "Your loss uses a_y (or 1 - a_y) without the log. The cross-entropy of one sample is "
+        "-log a_y: it grows without bound as a_y -> 0 and its gradient is a - onehot(y)."
+    ),
+    "uses_reference": (
+        "Your code calls a function this lesson asks you to write yourself (ce_lib's "
+        "reference or a library such as scipy.special). The call was blocked; write the "
+        "computation with NumPy."
+    ),
+}
+
+CODES = tuple(EXPLANATIONS)
+
+
+def explain(code):
+    r"""Return the explanation of ``code``.
+
+    Raises
+    ------
+    ValueError
+        If ``code`` is not one of :data:`CODES`.
+    """
+    try:
+        return EXPLANATIONS[code]
+    except KeyError:
+        raise ValueError(f"code must be one of {', '.join(CODES)}; got {code!r}") from None
+
+
+# --- building blocks (trusted, stable, float64) -------------------------------------------
+
+
+def _stable_softmax(z):
+    z = np.asarray(z, dtype=np.float64)
+    shifted = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(shifted)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _one_hot(y, n_classes):
+    y = np.asarray(y)
+    onehot = np.zeros((y.shape[0], n_classes))
+    onehot[np.arange(y.shape[0]), y] = 1.0
+    return onehot
+
+
+def _rows(y):
+    return np.arange(np.asarray(y).shape[0])
+
+
+# --- softmax probes -----------------------------------------------------------------------
+
+
+def softmax_unstable(z):
+    r"""Softmax without the max shift: :math:`e^{z} / \sum_k e^{z_k}` (inf/inf is NaN)."""
+    with np.errstate(all="ignore"):
+        e = np.exp(np.asarray(z, dtype=np.float64))
+        return e / e.sum(axis=-1, keepdims=True)
+
+
+def softmax_wrong_axis(z):
+    r"""Softmax normalised over the batch axis 0 instead of the classes."""
+    z = np.asarray(z, dtype=np.float64)
+    e = np.exp(z - z.max(axis=0, keepdims=True))
+    return e / e.sum(axis=0, keepdims=True)
+
+
+# --- loss probes --------------------------------------------------------------------------
+
+
+def loss_not_averaged(z, y):
+    r"""Loss summed over the batch: :math:`\sum_i -\log a_{i, y_i}`."""
+    a = _stable_softmax(z)
+    return float(-np.log(a[_rows(y), y]).sum())
+
+
+def loss_unstable(z, y):
+    r"""Loss through a softmax without the max shift (NaN or inf for large logits)."""
+    with np.errstate(all="ignore"):
+        a = softmax_unstable(z)
+        return float(np.mean(-np.log(a[_rows(y), y])))
+
+
+def loss_wrong_axis(z, y):
+    r"""Loss through a softmax normalised over the batch axis."""
+    a = softmax_wrong_axis(z)
+    with np.errstate(divide="ignore"):
+        return float(np.mean(-np.log(a[_rows(y), y])))
+
+
+def loss_several_labels_summed(z, y):
+    r"""Loss adding :math:`-\log a_k` over all classes, averaged over the batch."""
+    a = _stable_softmax(z)
+    with np.errstate(divide="ignore"):
+        return float(np.mean(-np.log(a).sum(axis=1)))
+
+
+def loss_missing_log(z, y):
+    r"""Loss without the log, in its three common forms: :math:`-a_y`, :math:`1 - a_y`, :math:`a_y`.
+
+    Returns a list of alternatives; the probe fits when any of them fits.
+    """
+    a_y = _stable_softmax(z)[_rows(y), y]
+    return [float(np.mean(-a_y)), float(np.mean(1.0 - a_y)), float(np.mean(a_y))]
+
+
+# --- gradient probes (mean over the batch unless the probe says otherwise) ----------------
+
+
+def grad_missing_true_class_term(z, y):
+    r"""Gradient :math:`a / N` without :math:`-\mathrm{onehot}(y)`."""
+    a = _stable_softmax(z)
+    return a / a.shape[0]
+
+
+def grad_sign_flipped(z, y):
+    r"""Gradient :math:`(\mathrm{onehot}(y) - a) / N`."""
+    a = _stable_softmax(z)
+    return (_one_hot(y, a.shape[1]) - a) / a.shape[0]
+
+
+def grad_not_averaged(z, y):
+    r"""Gradient :math:`a - \mathrm{onehot}(y)` summed over the batch (no division by N)."""
+    a = _stable_softmax(z)
+    return a - _one_hot(y, a.shape[1])
+
+
+def grad_sigmoid_derivative(z, y):
+    r"""Gradient :math:`a (1 - a)`, averaged or not (two alternatives)."""
+    a = _stable_softmax(z)
+    return [a * (1.0 - a) / a.shape[0], a * (1.0 - a)]
+
+
+def grad_true_class_only(z, y):
+    r"""Gradient with only :math:`(a_y - 1) / N` at the true class, zeros elsewhere."""
+    a = _stable_softmax(z)
+    grad = np.zeros_like(a)
+    rows = _rows(y)
+    grad[rows, y] = (a[rows, y] - 1.0) / a.shape[0]
+    return grad
+
+
+def grad_derivative_wrt_probability(z, y):
+    r"""Gradient :math:`-1 / a_y` at the true class (zeros elsewhere), averaged or not."""
+    a = _stable_softmax(z)
+    rows = _rows(y)
+    grad = np.zeros_like(a)
+    with np.errstate(divide="ignore"):
+        grad[rows, y] = -1.0 / a[rows, y]
+    return [grad / a.shape[0], grad]
+
+
+def grad_unstable(z, y):
+    r"""Gradient through a softmax without the max shift (NaN for large logits)."""
+    with np.errstate(all="ignore"):
+        a = softmax_unstable(z)
+        return (a - _one_hot(y, a.shape[1])) / a.shape[0]
+
+
+def grad_wrong_axis(z, y):
+    r"""Gradient through a softmax normalised over the batch axis."""
+    a = softmax_wrong_axis(z)
+    return (a - _one_hot(y, a.shape[1])) / a.shape[0]

@@ -1,0 +1,104 @@
+r"""``grades.csv``: one row per student and notebook, replaced on a regrade."""
+
+import csv
+import io
+from pathlib import Path
+
+from autograder.outputs.atomic import write_text_atomically
+
+GRADES_COLUMNS = (
+    "student_id",
+    "assignment_id",
+    "notebook_id",
+    "score",
+    "max_score",
+    "status",
+    "reason",
+    "misconceptions",
+    "isolation",
+    "duration_s",
+)
+
+_KEY = ("student_id", "assignment_id", "notebook_id")
+
+
+def _number(value):
+    # Scores are sums of fractions of points: round away float noise such as 2.9999999999.
+    return f"{round(float(value), 6):g}"
+
+
+def report_to_row(report):
+    r"""Flatten one report into a ``grades.csv`` row (a dict of strings).
+
+    ``misconceptions`` joins the distinct codes of all tests with ``;`` in test order.
+
+    Examples
+    --------
+    >>> row = report_to_row({"student_id": "ada", "assignment_id": "lesson3_implement",
+    ...     "notebook_id": "lesson3_implement", "score": 7.5, "max_score": 10,
+    ...     "status": "graded", "reason": None, "isolation": "bubblewrap", "duration_s": 1.25,
+    ...     "tests": [{"misconceptions": ["sign_flipped"]}, {"misconceptions": []}]})
+    >>> row["score"], row["max_score"], row["misconceptions"], row["reason"]
+    ('7.5', '10', 'sign_flipped', '')
+    """
+    codes = []
+    for test in report.get("tests", []):
+        for code in test.get("misconceptions", []):
+            if code not in codes:
+                codes.append(code)
+    return {
+        "student_id": str(report["student_id"]),
+        "assignment_id": str(report["assignment_id"]),
+        "notebook_id": str(report["notebook_id"]),
+        "score": _number(report.get("score", 0.0)),
+        "max_score": _number(report.get("max_score", 0.0)),
+        "status": str(report.get("status", "failed")),
+        "reason": str(report.get("reason") or ""),
+        "misconceptions": ";".join(codes),
+        "isolation": str(report.get("isolation") or ""),
+        "duration_s": f"{float(report.get('duration_s', 0.0)):.3f}",
+    }
+
+
+class GradesTable:
+    r"""The rows of ``grades.csv``, keyed by (student, assignment, notebook).
+
+    Rows already in the file are kept, so grading part of a class again (or finishing an
+    interrupted run) updates only the rows it grades.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Location of ``grades.csv``; read at once when it exists.
+    """
+
+    def __init__(self, path):
+        self.path = Path(path)
+        self._rows = {}
+        if self.path.exists():
+            with self.path.open(newline="", encoding="utf-8") as handle:
+                for row in csv.DictReader(handle):
+                    if all(row.get(column) for column in _KEY):
+                        self._rows[tuple(row[column] for column in _KEY)] = {
+                            column: row.get(column) or "" for column in GRADES_COLUMNS
+                        }
+
+    def __len__(self):
+        return len(self._rows)
+
+    def rows(self):
+        """All rows sorted by student, assignment and notebook."""
+        return [self._rows[key] for key in sorted(self._rows)]
+
+    def upsert(self, report):
+        """Add the row of ``report`` or replace the row it regrades."""
+        row = report_to_row(report)
+        self._rows[tuple(row[column] for column in _KEY)] = row
+
+    def save(self):
+        """Write the whole table atomically."""
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=GRADES_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(self.rows())
+        write_text_atomically(self.path, buffer.getvalue())

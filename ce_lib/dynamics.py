@@ -1,0 +1,683 @@
+r"""Gradient descent on the logits of one sample and on a linear model: suppress and encourage.
+
+For one sample with one label ``y`` the gradient of :math:`J = -\log a_y` is
+
+.. math:: \frac{\partial J}{\partial z} = a - \operatorname{onehot}(y),
+
+so a descent step :math:`z \leftarrow z - \mathrm{lr}\,(a - \operatorname{onehot}(y))`
+raises :math:`z_y` by :math:`\mathrm{lr}\,(1 - a_y)` ("encourage") and lowers every other
+logit by :math:`\mathrm{lr}\,a_n` ("suppress"). Every difference :math:`z_y - z_n` grows by
+:math:`\mathrm{lr}\,(1 - a_y + a_n) > 0`, so :math:`a_y` rises at every step, for any
+positive learning rate, when the logits themselves are the parameters. Through a linear
+model's weights the samples share parameters and only small enough steps lower the loss.
+
+The functions record every step so the lessons can plot and check it:
+:func:`descend_logits` (one label, optionally label smoothing),
+:func:`descend_logits_several_labels` (the mistake of giving one sample several labels),
+:func:`train_linear` (a linear model on a batch) and :func:`check_sign_facts`.
+
+Classes are counted from 0 here, as in ``ce_lib.cross_entropy``.
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+
+from ce_lib.cross_entropy import cross_entropy_with_grad
+from ce_lib.softmax import log_softmax, softmax
+
+__all__ = [
+    "LinearDescent",
+    "LogitDescent",
+    "SignFacts",
+    "check_sign_facts",
+    "descend_logits",
+    "descend_logits_several_labels",
+    "several_labels_loss_and_grad",
+    "smoothed_target",
+    "train_linear",
+]
+
+
+# ------------------------------------------------------------------------ validation
+
+
+def _check_logit_vector(z):
+    try:
+        z = np.array(z, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"z: expected a 1-D array of real logits, got {z!r}.") from error
+    if z.ndim != 1 or z.shape[0] < 2:
+        raise ValueError(
+            f"z: expected the logits of one sample, shape (n_classes,) with n_classes >= 2, "
+            f"got shape {z.shape}."
+        )
+    bad = np.flatnonzero(~np.isfinite(z))
+    if bad.size:
+        raise ValueError(f"z: expected finite logits, got {z[bad[0]]} at class {bad[0]}.")
+    return z
+
+
+def _check_class_label(y, n_classes, name="y"):
+    if isinstance(y, bool | np.bool_) or not isinstance(y, numbers.Integral):
+        raise ValueError(f"{name}: expected an integer class in [0, {n_classes}), got {y!r}.")
+    if not 0 <= y < n_classes:
+        raise ValueError(f"{name}: expected an integer class in [0, {n_classes}), got {y}.")
+    return int(y)
+
+
+def _check_positive(value, name):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name}: expected a positive number, got {value!r}.")
+    if not (np.isfinite(value) and value > 0):
+        raise ValueError(f"{name}: expected a positive finite number, got {value!r}.")
+    return float(value)
+
+
+def _check_n_steps(n_steps):
+    if isinstance(n_steps, bool) or not isinstance(n_steps, numbers.Integral) or n_steps < 0:
+        raise ValueError(f"n_steps: expected a non-negative integer, got {n_steps!r}.")
+    return int(n_steps)
+
+
+def _check_smoothing(label_smoothing):
+    if isinstance(label_smoothing, bool) or not isinstance(label_smoothing, numbers.Real):
+        raise ValueError(f"label_smoothing: expected a number in [0, 1], got {label_smoothing!r}.")
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"label_smoothing: expected a number in [0, 1], got {label_smoothing!r}.")
+    return float(label_smoothing)
+
+
+def _check_label_set(labels, n_classes):
+    if isinstance(labels, numbers.Integral) or np.ndim(labels) != 1:
+        raise ValueError(
+            f"labels: expected a list of distinct classes for the one sample, got {labels!r}."
+        )
+    labels = [_check_class_label(v, n_classes, "labels") for v in labels]
+    if not labels:
+        raise ValueError("labels: expected at least one class, got an empty list.")
+    if len(set(labels)) != len(labels):
+        raise ValueError(f"labels: expected distinct classes, got {labels}.")
+    return tuple(labels)
+
+
+# ------------------------------------------------------------------- one sample, logits
+
+
+@dataclass(frozen=True)
+class LogitDescent:
+    r"""A recorded gradient descent on the logits of one sample.
+
+    Row ``s`` of each array is the state after ``s`` steps (row 0 is the start), so every
+    array has ``n_steps + 1`` rows and ``gradients[s]`` is the gradient used for step
+    ``s + 1``.
+
+    Attributes
+    ----------
+    logits, probabilities, gradients : ndarray, shape (n_steps + 1, n_classes)
+    losses : ndarray, shape (n_steps + 1,)
+    target : ndarray, shape (n_classes,)
+        What ``a`` is pulled towards: ``onehot(y)``, the smoothed one-hot, or for several
+        labels the indicator of the labels divided by their number.
+    labels : tuple of int
+        The true class (one entry) or the several labels.
+    lr : float
+    label_smoothing : float
+    """
+
+    logits: np.ndarray
+    probabilities: np.ndarray
+    gradients: np.ndarray
+    losses: np.ndarray
+    target: np.ndarray
+    labels: tuple
+    lr: float
+    label_smoothing: float = 0.0
+
+    @property
+    def n_steps(self):
+        """Number of descent steps taken."""
+        return self.logits.shape[0] - 1
+
+    @property
+    def n_classes(self):
+        """Number of classes ``K``."""
+        return self.logits.shape[1]
+
+    @property
+    def true_class(self):
+        """The label when there is exactly one (``ValueError`` for several labels)."""
+        if len(self.labels) != 1:
+            raise ValueError(f"labels: this descent has several labels {self.labels}, not one.")
+        return self.labels[0]
+
+    @property
+    def kind(self):
+        """``"one_label"``, ``"label_smoothing"`` or ``"several_labels"``."""
+        if len(self.labels) > 1:
+            return "several_labels"
+        return "label_smoothing" if self.label_smoothing > 0 else "one_label"
+
+
+def smoothed_target(y, n_classes, label_smoothing=0.0):
+    r"""The target distribution of label ``y`` with label smoothing ``eps``.
+
+    .. math:: t = (1 - \varepsilon)\,\operatorname{onehot}(y) + \varepsilon / K
+
+    >>> smoothed_target(0, 4, 0.2)
+    array([0.85, 0.05, 0.05, 0.05])
+    """
+    if isinstance(n_classes, bool) or not isinstance(n_classes, numbers.Integral) or n_classes < 2:
+        raise ValueError(f"n_classes: expected an integer >= 2, got {n_classes!r}.")
+    y = _check_class_label(y, n_classes)
+    eps = _check_smoothing(label_smoothing)
+    t = np.full(n_classes, eps / n_classes)
+    t[y] += 1.0 - eps
+    return t
+
+
+def descend_logits(z, y, *, lr=1.0, n_steps=20, label_smoothing=0.0):
+    r"""Gradient descent directly on the logits of one sample with one label.
+
+    Each step is :math:`z \leftarrow z - \mathrm{lr}\, \partial J / \partial z` with the
+    gradient from :func:`ce_lib.cross_entropy_with_grad` (``reduction="sum"``, i.e. the
+    sample's own loss). With ``label_smoothing`` :math:`\varepsilon` the gradient is
+    :math:`a - t` for the smoothed target :math:`t` of :func:`smoothed_target`: the true
+    class stops being encouraged once :math:`a_y > 1 - \varepsilon + \varepsilon / K`.
+
+    Parameters
+    ----------
+    z : array_like, shape (n_classes,)
+        Starting logits.
+    y : int
+        True class, in ``[0, n_classes)``.
+    lr : float, default 1.0
+    n_steps : int, default 20
+    label_smoothing : float, default 0.0
+
+    Returns
+    -------
+    LogitDescent
+
+    Examples
+    --------
+    >>> d = descend_logits([1.0, 2.0, 0.5], 0, lr=1.0, n_steps=3)
+    >>> d.gradients[0].round(3)
+    array([-0.769,  0.629,  0.14 ])
+    >>> bool(np.all(np.diff(d.probabilities[:, 0]) > 0))
+    True
+    """
+    z = _check_logit_vector(z)
+    y = _check_class_label(y, z.shape[0])
+    lr = _check_positive(lr, "lr")
+    n_steps = _check_n_steps(n_steps)
+    eps = _check_smoothing(label_smoothing)
+    logits = np.empty((n_steps + 1, z.shape[0]))
+    gradients = np.empty_like(logits)
+    losses = np.empty(n_steps + 1)
+    logits[0] = z
+    for s in range(n_steps + 1):
+        loss, gradient = cross_entropy_with_grad(logits[s], y, label_smoothing=eps, reduction="sum")
+        losses[s] = loss
+        gradients[s] = gradient
+        if s < n_steps:
+            logits[s + 1] = logits[s] - lr * gradient
+    return LogitDescent(
+        logits=logits,
+        probabilities=softmax(logits, axis=-1),
+        gradients=gradients,
+        losses=losses,
+        target=smoothed_target(y, z.shape[0], eps),
+        labels=(y,),
+        lr=lr,
+        label_smoothing=eps,
+    )
+
+
+def several_labels_loss_and_grad(z, labels):
+    r"""The loss of an implementation that accepts several labels for one sample.
+
+    It sums one loss term per label, which is what the seed warns about:
+
+    .. math::
+
+        J = -\sum_{k \in L} \log a_k, \qquad
+        \frac{\partial J}{\partial z} = |L|\, a - \mathbb{1}_L .
+
+    Label :math:`k`'s entry :math:`|L| a_k - 1` turns positive once
+    :math:`a_k > 1 / |L|`: the labels compete and none can reach probability one.
+    ``ce_lib.cross_entropy`` rejects such a target; this function builds the summed loss
+    explicitly to show the effect.
+
+    Parameters
+    ----------
+    z : array_like, shape (n_classes,)
+    labels : sequence of int
+        Distinct classes in ``[0, n_classes)``.
+
+    Returns
+    -------
+    loss : float
+    grad : ndarray, shape (n_classes,)
+
+    Examples
+    --------
+    >>> loss, grad = several_labels_loss_and_grad([0.0, 0.0, 0.0, 0.0], [1, 2])
+    >>> grad
+    array([ 0.5, -0.5, -0.5,  0.5])
+    """
+    z = _check_logit_vector(z)
+    labels = _check_label_set(labels, z.shape[0])
+    indicator = np.zeros_like(z)
+    indicator[list(labels)] = 1.0
+    loss = -float(log_softmax(z)[list(labels)].sum())
+    grad = len(labels) * softmax(z) - indicator
+    return loss, grad
+
+
+def descend_logits_several_labels(z, labels, *, lr=1.0, n_steps=20):
+    r"""Gradient descent on one sample's logits with the summed loss of several labels.
+
+    Uses :func:`several_labels_loss_and_grad`. The probabilities of the labels approach
+    :math:`1 / |L|` each instead of one: a sign fact breaks as soon as a label's
+    probability passes :math:`1/|L|` (see :func:`check_sign_facts`).
+
+    Returns
+    -------
+    LogitDescent
+        ``target`` is the indicator of the labels divided by their number, where ``a``
+        settles.
+
+    Examples
+    --------
+    >>> d = descend_logits_several_labels([2.0, 0.0, 0.0], [0, 1], lr=1.0, n_steps=50)
+    >>> d.probabilities[-1].round(1)
+    array([0.5, 0.5, 0. ])
+    """
+    z = _check_logit_vector(z)
+    labels = _check_label_set(labels, z.shape[0])
+    lr = _check_positive(lr, "lr")
+    n_steps = _check_n_steps(n_steps)
+    logits = np.empty((n_steps + 1, z.shape[0]))
+    gradients = np.empty_like(logits)
+    losses = np.empty(n_steps + 1)
+    logits[0] = z
+    for s in range(n_steps + 1):
+        losses[s], gradients[s] = several_labels_loss_and_grad(logits[s], labels)
+        if s < n_steps:
+            logits[s + 1] = logits[s] - lr * gradients[s]
+    target = np.zeros(z.shape[0])
+    target[list(labels)] = 1.0 / len(labels)
+    return LogitDescent(
+        logits=logits,
+        probabilities=softmax(logits, axis=-1),
+        gradients=gradients,
+        losses=losses,
+        target=target,
+        labels=labels,
+        lr=lr,
+    )
+
+
+# ------------------------------------------------------------------------ linear model
+
+
+@dataclass(frozen=True)
+class LinearDescent:
+    r"""A recorded gradient descent on the weights of a linear softmax model.
+
+    ``weights[s]`` and ``biases[s]`` are the parameters after ``s`` steps; ``losses[s]``
+    the mean loss there.
+
+    Attributes
+    ----------
+    X : ndarray, shape (n_samples, n_features)
+    y : ndarray, shape (n_samples,)
+    weights : ndarray, shape (n_steps + 1, n_features, n_classes)
+    biases : ndarray, shape (n_steps + 1, n_classes)
+    losses : ndarray, shape (n_steps + 1,)
+    lr : float
+    label_smoothing : float
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    weights: np.ndarray
+    biases: np.ndarray
+    losses: np.ndarray
+    lr: float
+    label_smoothing: float = 0.0
+
+    @property
+    def n_steps(self):
+        """Number of descent steps taken."""
+        return self.weights.shape[0] - 1
+
+    @property
+    def n_classes(self):
+        """Number of classes ``K``."""
+        return self.weights.shape[2]
+
+    def logits(self, step):
+        """Logits ``X W + b`` of every sample after ``step`` steps, shape (n_samples, K)."""
+        step = _check_step(step, self.n_steps)
+        return self.X @ self.weights[step] + self.biases[step]
+
+    def probabilities(self, step):
+        """Softmax probabilities of every sample after ``step`` steps."""
+        return softmax(self.logits(step), axis=-1)
+
+    def logit_gradients(self, step):
+        """``dJ_i/dz_i = a_i - t_i`` of every sample's own loss after ``step`` steps."""
+        return cross_entropy_with_grad(
+            self.logits(step), self.y, label_smoothing=self.label_smoothing, reduction="none"
+        )[1]
+
+
+def _check_step(step, n_steps):
+    if isinstance(step, bool) or not isinstance(step, numbers.Integral):
+        raise ValueError(f"step: expected an integer in [0, {n_steps}], got {step!r}.")
+    if not 0 <= step <= n_steps:
+        raise ValueError(f"step: expected an integer in [0, {n_steps}], got {step}.")
+    return int(step)
+
+
+def train_linear(X, y, *, n_classes=None, lr=0.1, n_steps=100, W=None, b=None,
+                 label_smoothing=0.0):  # fmt: skip
+    r"""Full-batch gradient descent on a linear softmax model :math:`Z = X W + b`.
+
+    The gradient of the mean loss flows back through the logits:
+
+    .. math::
+
+        G = \frac{\partial J}{\partial Z} = \frac{A - Y}{N}, \qquad
+        \frac{\partial J}{\partial W} = X^\top G, \qquad
+        \frac{\partial J}{\partial b} = \textstyle\sum_i G_i,
+
+    with :math:`G` from :func:`ce_lib.cross_entropy_with_grad`.
+
+    Parameters
+    ----------
+    X : array_like, shape (n_samples, n_features)
+    y : array_like of int, shape (n_samples,)
+    n_classes : int, optional
+        Default: ``max(y) + 1``.
+    lr : float, default 0.1
+    n_steps : int, default 100
+    W : array_like, shape (n_features, n_classes), optional
+        Starting weights (default zeros).
+    b : array_like, shape (n_classes,), optional
+        Starting biases (default zeros).
+    label_smoothing : float, default 0.0
+
+    Returns
+    -------
+    LinearDescent
+
+    Examples
+    --------
+    >>> X = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    >>> d = train_linear(X, [0, 1, 1], lr=0.5, n_steps=20)
+    >>> bool(d.losses[-1] < d.losses[0])
+    True
+    """
+    X = _check_inputs(X)
+    y = _check_labels(y, X.shape[0], n_classes)
+    if n_classes is None:
+        n_classes = max(int(y.max()) + 1, 2)
+    lr = _check_positive(lr, "lr")
+    n_steps = _check_n_steps(n_steps)
+    eps = _check_smoothing(label_smoothing)
+    n_features = X.shape[1]
+    weights = np.empty((n_steps + 1, n_features, n_classes))
+    biases = np.empty((n_steps + 1, n_classes))
+    weights[0] = _check_parameter(W, (n_features, n_classes), "W")
+    biases[0] = _check_parameter(b, (n_classes,), "b")
+    losses = np.empty(n_steps + 1)
+    for s in range(n_steps + 1):
+        loss, G = cross_entropy_with_grad(
+            X @ weights[s] + biases[s], y, label_smoothing=eps, reduction="mean"
+        )
+        losses[s] = loss
+        if s < n_steps:
+            weights[s + 1] = weights[s] - lr * (X.T @ G)
+            biases[s + 1] = biases[s] - lr * G.sum(axis=0)
+    return LinearDescent(X, y, weights, biases, losses, lr, eps)
+
+
+def _check_inputs(X):
+    try:
+        X = np.asarray(X, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"X: expected a 2-D array of real numbers, got {X!r}.") from error
+    if X.ndim != 2 or X.shape[0] == 0 or X.shape[1] == 0:
+        raise ValueError(f"X: expected shape (n_samples, n_features), non-empty, got {X.shape}.")
+    bad = np.argwhere(~np.isfinite(X))
+    if bad.size:
+        raise ValueError(
+            f"X: expected finite values, got {X[tuple(bad[0])]} in sample {bad[0][0]}."
+        )
+    return X
+
+
+def _check_labels(y, n_samples, n_classes):
+    y = np.asarray(y)
+    if y.ndim != 1 or y.shape[0] != n_samples:
+        raise ValueError(
+            f"y: expected {n_samples} integer labels, shape ({n_samples},), got shape {y.shape}."
+        )
+    if y.dtype == bool or not np.issubdtype(y.dtype, np.integer):
+        raise ValueError(f"y: expected integer labels, got dtype {y.dtype}.")
+    if n_classes is not None and (
+        isinstance(n_classes, bool) or not isinstance(n_classes, numbers.Integral) or n_classes < 2
+    ):
+        raise ValueError(f"n_classes: expected an integer >= 2, got {n_classes!r}.")
+    high = n_classes if n_classes is not None else np.inf
+    bad = np.flatnonzero((y < 0) | (y >= high))
+    if bad.size:
+        raise ValueError(
+            f"y: expected labels in [0, {n_classes}), got {y[bad[0]]} for sample {bad[0]}."
+        )
+    return y
+
+
+def _check_parameter(value, shape, name):
+    if value is None:
+        return np.zeros(shape)
+    try:
+        value = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            f"{name}: expected a real array of shape {shape}, got {value!r}."
+        ) from error
+    if value.shape != shape:
+        raise ValueError(f"{name}: expected shape {shape}, got {value.shape}.")
+    if not np.all(np.isfinite(value)):
+        raise ValueError(f"{name}: expected finite values.")
+    return value
+
+
+# ----------------------------------------------------------------------- sign facts
+
+
+@dataclass(frozen=True)
+class SignFacts:
+    r"""Which sign facts hold along a descent, and where and why they break.
+
+    Attributes
+    ----------
+    true_class_nonpositive : bool
+        Every label's gradient entry is <= 0 at every step ("encourage").
+    others_nonnegative : bool
+        Every other entry is >= 0 ("suppress").
+    sums_to_zero : bool
+        Each gradient's entries sum to zero.
+    progress : bool
+        For logits: each label's probability never falls. For a linear model: the loss
+        never rises.
+    violations : list of str
+        The first steps where a fact fails, each with the reason.
+    """
+
+    true_class_nonpositive: bool
+    others_nonnegative: bool
+    sums_to_zero: bool
+    progress: bool
+    violations: list
+
+    @property
+    def holds(self):
+        """Whether all four facts hold."""
+        return (
+            self.true_class_nonpositive
+            and self.others_nonnegative
+            and self.sums_to_zero
+            and self.progress
+        )
+
+    def __str__(self):
+        lines = [
+            f"true-class entries <= 0: {self.true_class_nonpositive}",
+            f"other entries >= 0: {self.others_nonnegative}",
+            f"entries sum to 0: {self.sums_to_zero}",
+            f"progress at every step: {self.progress}",
+        ]
+        return "\n".join(lines + self.violations)
+
+
+def _first(mask):
+    hits = np.argwhere(mask)
+    return None if hits.size == 0 else tuple(int(i) for i in hits[0])
+
+
+def check_sign_facts(descent, *, atol=1e-12, max_reports=3):
+    r"""Check the suppress/encourage sign facts along a recorded descent.
+
+    For one label :math:`\partial J/\partial z_y = a_y - 1 \le 0`, the other entries
+    :math:`a_n \ge 0`, they sum to zero, and on the logits :math:`a_y` never falls. With
+    label smoothing the true-class entry :math:`a_y - (1 - \varepsilon + \varepsilon/K)`
+    becomes positive once :math:`a_y` passes its target, and another class's entry
+    :math:`a_n - \varepsilon/K` is negative while :math:`a_n < \varepsilon/K`. With several
+    labels each label's entry :math:`|L| a_k - 1` becomes positive once
+    :math:`a_k > 1/|L|`. The entries still sum to zero in every case (the targets sum to
+    one, or to :math:`|L|` against :math:`|L| \sum a`).
+
+    Parameters
+    ----------
+    descent : LogitDescent or LinearDescent
+    atol : float, default 1e-12
+        Slack for rounding.
+    max_reports : int, default 3
+        Violations described per fact.
+
+    Returns
+    -------
+    SignFacts
+
+    Examples
+    --------
+    >>> check_sign_facts(descend_logits([0.0, 1.0, 2.0], 0, n_steps=10)).holds
+    True
+    >>> smoothed = descend_logits([4.0, 0.0, 0.0], 0, n_steps=10, label_smoothing=0.2)
+    >>> facts = check_sign_facts(smoothed)  # a_0 = 0.96 starts above its target 0.87
+    >>> facts.true_class_nonpositive, facts.sums_to_zero
+    (False, True)
+    """
+    if not isinstance(descent, LogitDescent | LinearDescent):
+        raise ValueError(
+            f"descent: expected a LogitDescent or LinearDescent, got {type(descent).__name__}."
+        )
+    if not isinstance(atol, numbers.Real) or not atol >= 0:
+        raise ValueError(f"atol: expected a number >= 0, got {atol!r}.")
+    if isinstance(descent, LinearDescent):
+        return _linear_sign_facts(descent, atol)
+    g, a = descent.gradients, descent.probabilities
+    labels = list(descent.labels)
+    is_label = np.zeros(descent.n_classes, dtype=bool)
+    is_label[labels] = True
+    violations = []
+
+    step_class = _first(g[:, is_label] > atol)
+    true_ok = step_class is None
+    if not true_ok:
+        s, k = step_class[0], labels[step_class[1]]
+        if descent.kind == "several_labels":
+            why = (
+                f"a_{k} = {a[s, k]:.3g} > 1/|L| = {1 / len(labels):.3g}: the labels compete "
+                "and this one is now pushed down"
+            )
+        else:
+            why = (
+                f"a_{k} = {a[s, k]:.4g} passed its smoothed target {descent.target[k]:.4g} "
+                f"(by {a[s, k] - descent.target[k]:.2g}), so the true logit is now lowered"
+            )
+        violations.append(f"step {s}: label {k} has gradient {g[s, k]:+.3g} > 0 because {why}.")
+    others = np.flatnonzero(~is_label)
+    step_class = _first(g[:, others] < -atol)
+    others_ok = step_class is None
+    if not others_ok:
+        s, n = step_class[0], int(others[step_class[1]])
+        violations.append(
+            f"step {s}: class {n} has gradient {g[s, n]:+.3g} < 0 because a_{n} = "
+            f"{a[s, n]:.4g} is below its smoothed target {descent.target[n]:.4g}, so a "
+            "wrong class is encouraged."
+        )
+    sums = g.sum(axis=1)
+    bad_sum = np.flatnonzero(np.abs(sums) > max(atol, 1e-9) * descent.n_classes)
+    sums_ok = bad_sum.size == 0
+    if not sums_ok:
+        violations.append(
+            f"step {int(bad_sum[0])}: gradient entries sum to {sums[bad_sum[0]]:.3g}."
+        )
+    falls = np.diff(a[:, labels], axis=0) < -atol
+    step_class = _first(falls)
+    progress_ok = step_class is None
+    if not progress_ok:
+        s, k = step_class[0], labels[step_class[1]]
+        violations.append(
+            f"step {s + 1}: the probability of label {k} fell by {a[s, k] - a[s + 1, k]:.2g} "
+            f"(from {a[s, k]:.4g})."
+        )
+    return SignFacts(true_ok, others_ok, sums_ok, progress_ok, violations[: 4 * max_reports])
+
+
+def _linear_sign_facts(descent, atol):
+    true_ok = others_ok = sums_ok = True
+    violations = []
+    rows = np.arange(descent.X.shape[0])
+    for s in range(descent.n_steps + 1):
+        g = descent.logit_gradients(s)
+        true_entries = g[rows, descent.y]
+        others = g.copy()
+        others[rows, descent.y] = 0.0
+        if true_ok and np.any(true_entries > atol):
+            i = int(np.argmax(true_entries))
+            true_ok = False
+            violations.append(
+                f"step {s}: sample {i}'s true class {descent.y[i]} has gradient "
+                f"{true_entries[i]:+.3g} > 0 (label smoothing target passed)."
+            )
+        if others_ok and np.any(others < -atol):
+            i, n = np.unravel_index(int(np.argmin(others)), others.shape)
+            others_ok = False
+            violations.append(
+                f"step {s}: sample {i}'s class {n} has gradient {others[i, n]:+.3g} < 0 "
+                "(below its smoothed target)."
+            )
+        sums = g.sum(axis=1)
+        if sums_ok and np.any(np.abs(sums) > 1e-9):
+            i = int(np.argmax(np.abs(sums)))
+            sums_ok = False
+            violations.append(f"step {s}: sample {i}'s gradient entries sum to {sums[i]:.3g}.")
+    rises = np.flatnonzero(np.diff(descent.losses) > atol * max(1.0, abs(descent.losses[0])))
+    progress_ok = rises.size == 0
+    if not progress_ok:
+        s = int(rises[0])
+        violations.append(
+            f"step {s + 1}: the loss rose from {descent.losses[s]:.4g} to "
+            f"{descent.losses[s + 1]:.4g}: the learning rate {descent.lr:g} is too large."
+        )
+    return SignFacts(true_ok, others_ok, sums_ok, progress_ok, violations)

@@ -1,0 +1,338 @@
+r"""Softmax regression on scikit-learn's bundled digits (no download).
+
+A linear model :math:`Z = X W + b` with :math:`A = \operatorname{softmax}(Z)`, trained by
+full-batch gradient descent on the mean cross-entropy. The gradient flows back through
+the logits:
+
+.. math::
+
+    \frac{\partial J}{\partial Z} = \frac{A - Y}{N}, \qquad
+    \frac{\partial J}{\partial W} = \frac{X^\top (A - Y)}{N}, \qquad
+    \frac{\partial J}{\partial b} = \frac{1}{N} \sum_i (a_i - y_i),
+
+with :math:`\partial J / \partial Z` from :func:`ce_lib.cross_entropy_with_grad`.
+
+Typical use::
+
+    data = load_digits_split()
+    model = SoftmaxRegression().fit(data.X_train, data.y_train)
+    accuracy(data.y_test, model.predict(data.X_test))
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.datasets import load_digits
+from sklearn.metrics import confusion_matrix as _sklearn_confusion_matrix
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+
+from ce_lib.cross_entropy import cross_entropy, cross_entropy_with_grad
+from ce_lib.softmax import softmax
+
+__all__ = [
+    "DigitsSplit",
+    "SoftmaxRegression",
+    "accuracy",
+    "confusion_matrix",
+    "load_digits_split",
+    "weights_as_images",
+]
+
+
+@dataclass(frozen=True)
+class DigitsSplit:
+    """The digits, split into training and test sets.
+
+    Attributes
+    ----------
+    X_train, X_test : ndarray, shape (n, 64)
+        Features (standardised with the training set's mean and scale when asked).
+    y_train, y_test : ndarray of int, shape (n,)
+    images_train, images_test : ndarray, shape (n, 8, 8)
+        The raw pixel images (0..16), for display.
+    scaler : sklearn.preprocessing.StandardScaler or None
+        Fitted on the training set only.
+    """
+
+    X_train: np.ndarray
+    X_test: np.ndarray
+    y_train: np.ndarray
+    y_test: np.ndarray
+    images_train: np.ndarray
+    images_test: np.ndarray
+    scaler: StandardScaler | None = None
+
+    @property
+    def n_classes(self):
+        """Number of classes (10 digits)."""
+        return 10
+
+
+def load_digits_split(*, test_size=0.25, random_state=0, standardize=True):
+    """Load scikit-learn's bundled 8x8 digits and split them, stratified and repeatable.
+
+    Parameters
+    ----------
+    test_size : float, default 0.25
+        Fraction of the samples held out, in (0, 1).
+    random_state : int, default 0
+        Seed of the split: the same value gives the same split.
+    standardize : bool, default True
+        Scale each pixel to zero mean and unit variance on the training set (constant
+        pixels keep scale one).
+
+    Returns
+    -------
+    DigitsSplit
+
+    Examples
+    --------
+    >>> data = load_digits_split()
+    >>> data.X_train.shape, data.X_test.shape
+    ((1347, 64), (450, 64))
+    """
+    if not isinstance(test_size, numbers.Real) or not 0.0 < test_size < 1.0:
+        raise ValueError(f"test_size: expected a fraction in (0, 1), got {test_size!r}.")
+    if isinstance(random_state, bool) or not isinstance(random_state, numbers.Integral):
+        raise ValueError(f"random_state: expected an integer seed, got {random_state!r}.")
+    if not isinstance(standardize, bool):
+        raise ValueError(f"standardize: expected True or False, got {standardize!r}.")
+    digits = load_digits()
+    X_train, X_test, y_train, y_test, img_train, img_test = train_test_split(
+        digits.data,
+        digits.target,
+        digits.images,
+        test_size=test_size,
+        random_state=int(random_state),
+        stratify=digits.target,
+    )
+    scaler = None
+    if standardize:
+        scaler = StandardScaler().fit(X_train)
+        X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
+    return DigitsSplit(
+        X_train, X_test, y_train.astype(np.int64), y_test.astype(np.int64), img_train, img_test,
+        scaler,
+    )  # fmt: skip
+
+
+class SoftmaxRegression:
+    r"""Linear softmax classifier trained by full-batch gradient descent.
+
+    Each step computes :math:`G = \partial J / \partial Z = (A - Y) / N` with
+    :func:`ce_lib.cross_entropy_with_grad`, then
+    :math:`W \leftarrow W - \mathrm{lr}\,(X^\top G + \lambda W)` and
+    :math:`b \leftarrow b - \mathrm{lr} \sum_i G_i`, where :math:`\lambda` is ``l2``
+    (the gradient of :math:`\tfrac{\lambda}{2}\lVert W \rVert^2`; 0 disables it).
+    ``momentum`` > 0 adds heavy-ball momentum; the default is plain gradient descent.
+
+    Parameters
+    ----------
+    lr : float, default 0.5
+    n_steps : int, default 300
+    momentum : float, default 0.0
+        In [0, 1); 0 gives plain gradient descent.
+    l2 : float, default 1e-3
+    label_smoothing : float, default 0.0
+
+    Attributes
+    ----------
+    W_ : ndarray, shape (n_features, n_classes)
+    b_ : ndarray, shape (n_classes,)
+    losses_ : ndarray, shape (n_steps + 1,)
+        Mean training cross-entropy (without the ``l2`` term) before each step and after
+        the last.
+    n_classes_ : int
+
+    Examples
+    --------
+    >>> X = np.array([[0.0, 1.0], [1.0, 0.0], [0.9, 0.1], [0.1, 0.8]])
+    >>> model = SoftmaxRegression(n_steps=50).fit(X, [1, 0, 0, 1])
+    >>> model.predict(X).tolist()
+    [1, 0, 0, 1]
+    """
+
+    def __init__(self, *, lr=0.5, n_steps=300, momentum=0.0, l2=1e-3, label_smoothing=0.0):
+        self.lr = lr
+        self.n_steps = n_steps
+        self.momentum = momentum
+        self.l2 = l2
+        self.label_smoothing = label_smoothing
+
+    def _check_params(self):
+        if isinstance(self.lr, bool) or not isinstance(self.lr, numbers.Real) or not self.lr > 0:
+            raise ValueError(f"lr: expected a positive number, got {self.lr!r}.")
+        if (
+            isinstance(self.n_steps, bool)
+            or not isinstance(self.n_steps, numbers.Integral)
+            or self.n_steps < 0
+        ):
+            raise ValueError(f"n_steps: expected a non-negative integer, got {self.n_steps!r}.")
+        if not isinstance(self.momentum, numbers.Real) or not 0.0 <= self.momentum < 1.0:
+            raise ValueError(f"momentum: expected a number in [0, 1), got {self.momentum!r}.")
+        if not isinstance(self.l2, numbers.Real) or not self.l2 >= 0:
+            raise ValueError(f"l2: expected a number >= 0, got {self.l2!r}.")
+
+    def fit(self, X, y, *, n_classes=None):
+        """Train on ``X`` ``(N, D)`` and integer labels ``y`` ``(N,)``; returns ``self``."""
+        self._check_params()
+        X = _check_features(X)
+        y = _check_labels(y, X.shape[0], "y")
+        if n_classes is None:
+            n_classes = int(y.max()) + 1
+        if (
+            isinstance(n_classes, bool)
+            or not isinstance(n_classes, numbers.Integral)
+            or (n_classes < 2 or n_classes <= y.max())
+        ):
+            raise ValueError(
+                f"n_classes: expected an integer >= 2 above every label, got {n_classes!r}."
+            )
+        W = np.zeros((X.shape[1], n_classes))
+        b = np.zeros(n_classes)
+        velocity_W, velocity_b = np.zeros_like(W), np.zeros_like(b)
+        losses = np.empty(self.n_steps + 1)
+        for step in range(self.n_steps + 1):
+            loss, G = cross_entropy_with_grad(X @ W + b, y, label_smoothing=self.label_smoothing)
+            losses[step] = loss
+            if step == self.n_steps:
+                break
+            velocity_W = self.momentum * velocity_W - self.lr * (X.T @ G + self.l2 * W)
+            velocity_b = self.momentum * velocity_b - self.lr * G.sum(axis=0)
+            W += velocity_W
+            b += velocity_b
+        self.W_, self.b_, self.losses_, self.n_classes_ = W, b, losses, n_classes
+        return self
+
+    def _check_fitted(self, X):
+        if not hasattr(self, "W_"):
+            raise ValueError("This SoftmaxRegression is not fitted yet: call fit(X, y) first.")
+        X = _check_features(X)
+        if X.shape[1] != self.W_.shape[0]:
+            raise ValueError(
+                f"X: expected {self.W_.shape[0]} features as in training, got {X.shape[1]}."
+            )
+        return X
+
+    def decision_function(self, X):
+        """Logits ``Z = X W + b``, shape (n_samples, n_classes)."""
+        X = self._check_fitted(X)
+        return X @ self.W_ + self.b_
+
+    def predict_proba(self, X):
+        """Class probabilities ``softmax(X W + b)``."""
+        return softmax(self.decision_function(X), axis=-1)
+
+    def predict(self, X):
+        """The most probable class of each sample."""
+        return np.argmax(self.decision_function(X), axis=1)
+
+    def loss(self, X, y):
+        """Mean cross-entropy on ``(X, y)``."""
+        Z = self.decision_function(X)
+        return float(cross_entropy(Z, _check_labels(y, Z.shape[0], "y")))
+
+    def score(self, X, y):
+        """Accuracy on ``(X, y)``."""
+        return accuracy(y, self.predict(X))
+
+
+def _check_features(X):
+    try:
+        X = np.asarray(X, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"X: expected a 2-D array of real numbers, got {X!r}.") from error
+    if X.ndim != 2 or 0 in X.shape:
+        raise ValueError(f"X: expected shape (n_samples, n_features), non-empty, got {X.shape}.")
+    bad = np.argwhere(~np.isfinite(X))
+    if bad.size:
+        raise ValueError(
+            f"X: expected finite values, got {X[tuple(bad[0])]} in sample {bad[0][0]}."
+        )
+    return X
+
+
+def _check_labels(y, n_samples, name):
+    y = np.asarray(y)
+    if y.ndim != 1 or (n_samples is not None and y.shape[0] != n_samples):
+        expected = "" if n_samples is None else f" of length {n_samples}"
+        raise ValueError(
+            f"{name}: expected a 1-D array of integer labels{expected}, got shape {y.shape}."
+        )
+    if y.size == 0:
+        raise ValueError(f"{name}: expected at least one label, got none.")
+    if y.dtype == bool or not np.issubdtype(y.dtype, np.integer):
+        raise ValueError(f"{name}: expected integer labels, got dtype {y.dtype}.")
+    bad = np.flatnonzero(y < 0)
+    if bad.size:
+        raise ValueError(f"{name}: expected labels >= 0, got {y[bad[0]]} for sample {bad[0]}.")
+    return y
+
+
+def accuracy(y_true, y_pred):
+    """Fraction of samples whose predicted label equals the true one.
+
+    >>> accuracy([0, 1, 2, 2], [0, 1, 1, 2])
+    0.75
+    """
+    y_true = _check_labels(y_true, None, "y_true")
+    y_pred = _check_labels(y_pred, y_true.shape[0], "y_pred")
+    return float(np.mean(y_true == y_pred))
+
+
+def confusion_matrix(y_true, y_pred, *, n_classes=None):
+    """Counts ``C[i, j]`` of samples of true class ``i`` predicted as ``j``.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like of int, shape (n_samples,)
+    n_classes : int, optional
+        Default: one more than the largest label seen.
+
+    Returns
+    -------
+    ndarray of int, shape (n_classes, n_classes)
+
+    Examples
+    --------
+    >>> confusion_matrix([0, 1, 1], [0, 0, 1])
+    array([[1, 0],
+           [1, 1]])
+    """
+    y_true = _check_labels(y_true, None, "y_true")
+    y_pred = _check_labels(y_pred, y_true.shape[0], "y_pred")
+    largest = int(max(y_true.max(), y_pred.max()))
+    if n_classes is None:
+        n_classes = largest + 1
+    elif (
+        isinstance(n_classes, bool)
+        or not isinstance(n_classes, numbers.Integral)
+        or (n_classes <= largest)
+    ):
+        raise ValueError(
+            f"n_classes: expected an integer above every label (> {largest}), got {n_classes!r}."
+        )
+    return _sklearn_confusion_matrix(y_true, y_pred, labels=np.arange(n_classes))
+
+
+def weights_as_images(W, image_shape=(8, 8)):
+    """Each class's weight column reshaped to an image: ``(n_classes, *image_shape)``.
+
+    >>> weights_as_images(np.zeros((64, 10))).shape
+    (10, 8, 8)
+    """
+    try:
+        W = np.asarray(W, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"W: expected a real array (n_features, n_classes), got {W!r}.") from error
+    n_pixels = int(np.prod(image_shape))
+    if W.ndim != 2 or W.shape[0] != n_pixels:
+        raise ValueError(
+            f"W: expected shape ({n_pixels}, n_classes) for {tuple(image_shape)} images, "
+            f"got {W.shape}."
+        )
+    return W.T.reshape(W.shape[1], *image_shape)

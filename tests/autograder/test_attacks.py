@@ -1,0 +1,111 @@
+"""Every attack of the example class gets no more than a plain wrong answer."""
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+
+from autograder.examples import example_class
+from autograder.secret import default_course_root
+
+EXPECTED = example_class.expected_outcomes()
+ATTACKS = sorted(student for student in EXPECTED if student.startswith("attack_"))
+# Attacks on the file system and the process: graded again without bubblewrap.
+RLIMIT_ATTACKS = [
+    "attack_read_solution",
+    "attack_write_gradebook",
+    "attack_detects_grading",
+    "attack_os_exit",
+    "attack_endless_output",
+    "attack_patched_numpy",
+]
+
+
+def _course_fingerprint():
+    root = default_course_root()
+    watched = sorted((root / "solutions").rglob("*")) + [
+        root / "gradebook.db",
+        root / ".ce_grade_secret",
+        root / "autograded",
+    ]
+    return {
+        str(path): hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+        for path in watched
+        if path.exists()
+    }
+
+
+def _children():
+    mine = str(os.getpid())
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[1] == mine and fields[0] != "Z":
+            children.append(stat.parent.name)
+    return children
+
+
+@pytest.fixture(scope="module")
+def graded():
+    before = _course_fingerprint()
+    reports = example_class.grade_example_class(ATTACKS, jobs=2)
+    return reports, before, _course_fingerprint()
+
+
+@pytest.fixture(scope="module")
+def graded_without_bubblewrap():
+    limits = example_class.example_limits(isolation="rlimit")
+    return example_class.grade_example_class(RLIMIT_ATTACKS, jobs=2, limits=limits)
+
+
+@pytest.mark.parametrize("student", ATTACKS)
+def test_exact_outcome(student, graded):
+    reports, _, _ = graded
+    assert example_class.outcome_differences(reports[student], EXPECTED[student]) == []
+    assert reports[student]["score"] < 10.0
+
+
+@pytest.mark.parametrize("student", RLIMIT_ATTACKS)
+def test_exact_outcome_without_bubblewrap(student, graded_without_bubblewrap):
+    report = graded_without_bubblewrap[student]
+    assert report["isolation"] == "rlimit"
+    assert example_class.outcome_differences(report, EXPECTED[student]) == []
+
+
+def test_no_attack_scores_more_than_its_honest_work(graded):
+    reports, _, _ = graded
+    # Only the deleted-test-cells student wrote real code (a sign-flipped gradient).
+    for student, report in reports.items():
+        if student == "attack_deleted_test_cells":
+            assert report["score"] == 6.0
+        elif student == "attack_fake_all_passed":
+            assert report["score"] <= 0.3  # a uniform softmax is right only for equal logits
+        else:
+            assert report["score"] == 0.0, student
+
+
+def test_the_course_is_untouched_by_attacks(graded):
+    _, before, after = graded
+    assert before == after
+    assert not (default_course_root() / "autograded" / "marker.txt").exists()
+
+
+def test_printed_output_never_reaches_feedback(graded):
+    reports, _, _ = graded
+    for report in reports.values():
+        for test in report["tests"]:
+            assert "All tests passed" not in test["message"]
+
+
+def test_sandboxes_leave_no_process_behind(graded, graded_without_bubblewrap):
+    assert _children() == []
+
+
+def test_isolation_is_reported(graded):
+    reports, _, _ = graded
+    used = {report["isolation"] for student, report in reports.items()}
+    assert used == {"bubblewrap"}

@@ -1,0 +1,112 @@
+"""Finding submissions and grading them in parallel (real sandbox, real definitions)."""
+
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder import definitions
+from autograder.batch import (
+    Submission,
+    failed_report,
+    find_submissions,
+    grade_submission,
+    grade_submissions,
+)
+
+EXAMPLE_CLASS = Path(__file__).resolve().parents[2] / "autograder/examples/class/submitted"
+LESSON = "lesson3_implement"
+
+
+def notebook_of(student):
+    return EXAMPLE_CLASS / student / LESSON / f"{LESSON}.ipynb"
+
+
+def small_class(tmp_path, students):
+    """A submitted folder holding copies of some example students."""
+    submitted = tmp_path / "submitted"
+    for student in students:
+        target = submitted / student / LESSON
+        target.mkdir(parents=True)
+        shutil.copy(notebook_of(student), target / f"{LESSON}.ipynb")
+    return submitted
+
+
+def test_finds_every_notebook_in_nbgrader_layout(tmp_path):
+    for student in ("bob", "ada"):
+        folder = tmp_path / student / LESSON
+        folder.mkdir(parents=True)
+        nbformat.write(nbformat.v4.new_notebook(), folder / f"{LESSON}.ipynb")
+    (tmp_path / "ada" / LESSON / "extra.ipynb").write_text("{}")
+    (tmp_path / ".ipynb_checkpoints").mkdir()
+    found = find_submissions(tmp_path)
+    assert [(s.student_id, s.notebook_id) for s in found] == [
+        ("ada", "extra"),
+        ("ada", LESSON),
+        ("bob", LESSON),
+    ]
+    assert all(s.assignment_id == LESSON and s.path.is_file() for s in found)
+
+
+def test_an_assignment_without_its_notebook_still_gets_a_submission(tmp_path):
+    folder = tmp_path / "cy" / LESSON
+    folder.mkdir(parents=True)
+    (folder / "answers.txt").write_text("I forgot the notebook")
+    [submission] = find_submissions(tmp_path)
+    assert submission.notebook_id == LESSON and not submission.path.exists()
+    report = grade_submission(submission, secret=b"s")
+    assert report["status"] == "failed" and "no notebook submitted" in report["reason"]
+    assert report["score"] == 0
+    assert {t["id"] for t in report["tests"]} == {
+        t.id for t in definitions.tests_for_lesson(LESSON)
+    }
+
+
+def test_submitted_must_be_a_folder(tmp_path):
+    with pytest.raises(ValueError, match="submitted must be a folder"):
+        find_submissions(tmp_path / "missing")
+
+
+def test_jobs_must_be_positive():
+    with pytest.raises(ValueError, match="jobs must be a positive integer, got 0"):
+        list(grade_submissions([], secret=b"s", jobs=0))
+
+
+def test_failed_report_lists_every_test_with_zero_points():
+    submission = Submission("ada", LESSON, LESSON, Path("nowhere.ipynb"))
+    report = failed_report(submission, "the grading worker process died")
+    assert report["score"] == 0 and report["status"] == "failed"
+    assert report["max_score"] == sum(t.points for t in definitions.tests_for_lesson(LESSON))
+    assert all(t["points"] == 0 and not t["passed"] for t in report["tests"])
+
+
+def test_a_report_is_plain_json_with_the_ids(tmp_path):
+    [submission] = find_submissions(small_class(tmp_path, ["correct_reference"]))
+    report = grade_submission(submission, secret=b"course secret")
+    assert json.loads(json.dumps(report)) == report
+    assert (report["student_id"], report["assignment_id"], report["notebook_id"]) == (
+        "correct_reference",
+        LESSON,
+        LESSON,
+    )
+    assert report["score"] == report["max_score"] > 0
+
+
+def test_two_workers_give_the_same_reports_as_one(tmp_path):
+    submitted = small_class(
+        tmp_path, ["correct_reference", "mc_missing_true_class_term", "mc_sign_flipped"]
+    )
+    submissions = find_submissions(submitted)
+
+    def scores(jobs):
+        reports = grade_submissions(submissions, secret=b"same secret", jobs=jobs)
+        return sorted(
+            (r["student_id"], r["score"], tuple(tuple(t["misconceptions"]) for t in r["tests"]))
+            for r in reports
+        )
+
+    serial, parallel = scores(1), scores(2)
+    assert serial == parallel
+    assert len(parallel) == 3

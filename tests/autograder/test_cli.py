@@ -1,0 +1,204 @@
+"""The ``ce-grade`` command: usage errors, autograde, check, release and demo."""
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder import cli
+from autograder.gradebook import nbgrader_command
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE_CLASS = ROOT / "autograder/examples/class/submitted"
+LESSON = "lesson3_implement"
+CE_GRADE = [sys.executable, "-m", "autograder.cli"]
+
+
+def copy_students(target, students):
+    for student in students:
+        shutil.copytree(EXAMPLE_CLASS / student, target / student)
+    return target
+
+
+@pytest.fixture
+def course(tmp_path):
+    """A private copy of the course with lesson 3 only, and a course secret."""
+    root = tmp_path / "course"
+    root.mkdir()
+    shutil.copy(ROOT / "nbgrader_config.py", root)
+    shutil.copytree(ROOT / "solutions" / LESSON, root / "solutions" / LESSON)
+    (root / ".ce_grade_secret").write_text("a secret for the tests\n")
+    return root
+
+
+@pytest.fixture
+def secret_file(tmp_path):
+    path = tmp_path / "secret.txt"
+    path.write_text("another secret\n")
+    return path
+
+
+def read_grades(out):
+    with (out / "grades.csv").open(newline="") as handle:
+        return {row["student_id"]: row for row in csv.DictReader(handle)}
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["autograde", "no/such/folder", "--out", "o"], "no such folder"),
+        (["autograde", ".", "--out", "o", "--jobs", "0"], "must be a positive integer"),
+        (["autograde", ".", "--out", "o", "--jobs", "two"], "must be a positive integer"),
+        (["autograde", "."], "--out"),
+        (["check"], "NOTEBOOK"),
+        (["frobnicate"], "invalid choice"),
+        (["autograde", ".", "--out", "o", "--secret-file", "missing"], "no such file"),
+    ],
+)
+def test_bad_usage_exits_2_with_a_clear_message(argv, message, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(argv)
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_check_of_a_missing_notebook_is_an_error(tmp_path):
+    with pytest.raises(SystemExit, match="no such notebook"):
+        cli.main(["check", str(tmp_path / "nothing.ipynb")])
+
+
+def test_release_of_an_unknown_lesson_is_an_error(course):
+    with pytest.raises(SystemExit, match="lesson must be one of lesson3_implement; got 'nope'"):
+        cli.main(["release", "nope", "--course-root", str(course)])
+
+
+def test_out_must_not_be_a_file(tmp_path):
+    (tmp_path / "out").write_text("")
+    with pytest.raises(SystemExit, match="--out must be a folder"):
+        cli.main(["autograde", str(tmp_path), "--out", str(tmp_path / "out"), "--no-gradebook"])
+
+
+def test_autograde_grades_a_class_into_outputs_and_the_gradebook(tmp_path, course, capsys):
+    submitted = copy_students(
+        course / "submitted", ["correct_reference", "mc_sign_flipped", "not_a_notebook"]
+    )
+    (submitted / "no_notebook" / LESSON).mkdir(parents=True)
+    out = tmp_path / "out"
+    argv = ["autograde", str(submitted), "--out", str(out), "--jobs", "2"]
+    assert cli.main([*argv, "--course-root", str(course)]) == 0
+    captured = capsys.readouterr()
+    assert "4 notebooks graded" in captured.out
+    assert "grading" in captured.err  # the progress bar
+
+    grades = read_grades(out)
+    assert set(grades) == {"correct_reference", "mc_sign_flipped", "not_a_notebook", "no_notebook"}
+    assert grades["correct_reference"]["score"] == grades["correct_reference"]["max_score"]
+    assert "sign_flipped" in grades["mc_sign_flipped"]["misconceptions"]
+    assert grades["not_a_notebook"]["status"] == "failed" and grades["not_a_notebook"]["reason"]
+    assert "no notebook submitted" in grades["no_notebook"]["reason"]
+    for student in grades:
+        report = json.loads((out / "reports" / student / LESSON / f"{LESSON}.json").read_text())
+        assert report["student_id"] == student and report["tests"]
+        assert (out / "feedback" / student / LESSON / f"{LESSON}.html").is_file()
+
+    # Stock nbgrader sees the same scores, and the formgrader finds the notebooks.
+    subprocess.run([*nbgrader_command(), "export"], cwd=course, check=True, capture_output=True)
+    with (course / "grades.csv").open(newline="") as handle:
+        exported = {row["student_id"]: float(row["score"]) for row in csv.DictReader(handle)}
+    assert exported == {student: float(row["score"]) for student, row in grades.items()}
+    autograded = course / "autograded" / "correct_reference" / LESSON / f"{LESSON}.ipynb"
+    nbformat.validate(nbformat.read(autograded, 4))
+
+
+def test_regrading_is_idempotent_and_keeps_other_rows(tmp_path, secret_file):
+    submitted = copy_students(tmp_path / "submitted", ["mc_not_averaged", "correct_loops"])
+    out = tmp_path / "out"
+    argv = ["autograde", str(submitted), "--out", str(out), "--no-gradebook", "--quiet"]
+    argv += ["--secret-file", str(secret_file)]
+    assert cli.main(argv) == 0
+    first = read_grades(out)
+    report_path = out / "reports" / "mc_not_averaged" / LESSON / f"{LESSON}.json"
+    first_report = json.loads(report_path.read_text())
+
+    # Regrade one student only: the other row stays, nothing is duplicated.
+    shutil.rmtree(submitted / "correct_loops")
+    assert cli.main(argv) == 0
+    second = read_grades(out)
+    assert set(second) == set(first)
+    strip = ("duration_s",)
+    assert {k: v for k, v in second["mc_not_averaged"].items() if k not in strip} == {
+        k: v for k, v in first["mc_not_averaged"].items() if k not in strip
+    }
+    second_report = json.loads(report_path.read_text())
+    assert [t["points"] for t in second_report["tests"]] == [
+        t["points"] for t in first_report["tests"]
+    ]
+
+
+def test_check_prints_the_report_of_a_notebook():
+    notebook = EXAMPLE_CLASS / "mc_missing_true_class_term" / LESSON / f"{LESSON}.ipynb"
+    result = subprocess.run(
+        [*CE_GRADE, "check", str(notebook)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert "[PASS] l3_softmax" in result.stdout
+    assert "[FAIL] l3_cross_entropy_grad" in result.stdout
+    assert "misconception missing_true_class_term: Your gradient has no -1" in result.stdout
+
+
+def test_check_as_json_matches_the_autograde_report(tmp_path, secret_file):
+    notebook = EXAMPLE_CLASS / "mc_sign_flipped" / LESSON / f"{LESSON}.ipynb"
+    result = subprocess.run(
+        [*CE_GRADE, "check", str(notebook), "--json", "--secret-file", str(secret_file)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    checked = json.loads(result.stdout)
+    submitted = copy_students(tmp_path / "submitted", ["mc_sign_flipped"])
+    out = tmp_path / "out"
+    cli.main(["autograde", str(submitted), "--out", str(out), "--no-gradebook", "--quiet",
+              "--secret-file", str(secret_file)])  # fmt: skip
+    graded = json.loads((out / "reports/mc_sign_flipped" / LESSON / f"{LESSON}.json").read_text())
+    for key in ("score", "max_score", "status"):
+        assert checked[key] == graded[key]
+    assert [(t["id"], t["points"], t["misconceptions"]) for t in checked["tests"]] == [
+        (t["id"], t["points"], t["misconceptions"]) for t in graded["tests"]
+    ]
+
+
+def test_check_of_something_that_is_not_a_notebook_still_reports(tmp_path, capsys):
+    broken = tmp_path / f"{LESSON}.ipynb"
+    broken.write_text("print('hello')")
+    assert cli.main(["check", str(broken)]) == 0
+    out = capsys.readouterr().out
+    assert "not fully graded" in out and "0 / 10 points" in out
+
+
+def test_release_is_stock_nbgrader_and_deterministic(course):
+    assert cli.main(["release", "--course-root", str(course)]) == 0
+    released = course / "notebooks" / LESSON / f"{LESSON}.ipynb"
+    first = released.read_bytes()
+    assert cli.main(["release", LESSON, "--course-root", str(course)]) == 0
+    assert released.read_bytes() == first
+    # Same bytes as the committed student version of the repository.
+    assert first == (ROOT / "notebooks" / LESSON / f"{LESSON}.ipynb").read_bytes()
+    assert "BEGIN SOLUTION" not in first.decode()
+
+
+def test_demo_releases_and_prints_the_grade_table(tmp_path, course, monkeypatch, capsys):
+    shutil.copytree(ROOT / "notebooks" / LESSON, course / "notebooks" / LESSON)
+    small_class = copy_students(tmp_path / "class", ["correct_reference", "mc_wrong_axis"])
+    monkeypatch.setattr(cli, "EXAMPLE_CLASS", small_class)
+    out = tmp_path / "demo"
+    assert cli.main(["demo", "--out", str(out), "--course-root", str(course)]) == 0
+    printed = capsys.readouterr().out
+    assert "notebooks/ matches a fresh release of solutions/" in printed
+    assert "correct_reference" in printed and "wrong_axis" in printed
+    assert "2 notebooks graded: 1 full marks" in printed
+    assert set(read_grades(out)) == {"correct_reference", "mc_wrong_axis"}

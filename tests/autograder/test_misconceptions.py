@@ -1,0 +1,110 @@
+"""Misconception codes, their explanations and the probes of lesson 3."""
+
+import re
+
+import numpy as np
+import pytest
+
+from autograder import misconceptions as mc
+from autograder.definitions import get_test
+
+SECRET = b"misconception tests"
+
+DESIGN_CODES = {
+    "missing_true_class_term",
+    "sign_flipped",
+    "not_averaged",
+    "sigmoid_derivative",
+    "true_class_only",
+    "derivative_wrt_probability",
+    "unstable_softmax",
+    "wrong_axis",
+    "several_labels_summed",
+    "missing_log",
+    "uses_reference",
+}
+
+LESSON3_PROBES = [
+    (test_id, code)
+    for test_id in ("l3_softmax", "l3_cross_entropy", "l3_cross_entropy_grad")
+    for code in get_test(test_id).misconceptions
+]
+
+
+PROBE_IDS = [f"{test_id}-{code}" for test_id, code in LESSON3_PROBES]
+
+
+def test_every_design_code_has_an_explanation():
+    assert set(mc.CODES) == DESIGN_CODES
+    for code in mc.CODES:
+        text = mc.explain(code)
+        assert len(text) > 60 and text.endswith(".")
+
+
+def test_explanations_use_the_course_words():
+    assert "nothing encourages it" in mc.explain("missing_true_class_term")
+    assert "nothing suppresses" in mc.explain("true_class_only")
+    assert "a - onehot(y)" in mc.explain("sigmoid_derivative")
+    assert re.search(r"max", mc.explain("unstable_softmax"))
+
+
+def test_explain_rejects_unknown_codes():
+    with pytest.raises(ValueError, match="code must be one of"):
+        mc.explain("not_a_code")
+
+
+def test_every_lesson3_code_except_uses_reference_has_a_probe():
+    probed = {code for _, code in LESSON3_PROBES}
+    assert probed == DESIGN_CODES - {"uses_reference"}
+
+
+def _as_student(probe):
+    # A student whose answer is the probe's first alternative.
+    def student(*args):
+        predicted = probe(*args)
+        return predicted[0] if isinstance(predicted, list) else predicted
+
+    return student
+
+
+@pytest.mark.parametrize(("test_id", "code"), LESSON3_PROBES, ids=PROBE_IDS)
+def test_a_probe_answer_is_wrong_and_diagnosed_as_its_own_code(test_id, code):
+    test = get_test(test_id)
+    with np.errstate(all="ignore"):
+        result = test.run_in_process(_as_student(test.misconceptions[code]), hidden=True,
+                                     secret=SECRET)  # fmt: skip
+    assert result.points < test.points
+    assert result.misconceptions == [code], result.message
+    assert f"[{code}]" in result.message
+
+
+@pytest.mark.parametrize(("test_id", "code"), LESSON3_PROBES, ids=PROBE_IDS)
+def test_no_probe_accepts_the_reference(test_id, code):
+    test = get_test(test_id)
+    rng = np.random.default_rng(0)
+    z = 3 * rng.standard_normal((5, 4))
+    z[2] += 1000.0  # only this row tells a softmax without the max shift apart
+    y = np.array([0, 1, 2, 3, 1])
+    args = (z,) if test_id == "l3_softmax" else (z, y)
+    with np.errstate(all="ignore"):
+        predicted = test.misconceptions[code](*args)
+    for alternative in predicted if isinstance(predicted, list) else [predicted]:
+        assert not np.allclose(alternative, test.reference(*args))
+
+
+def test_unstable_probe_overflows_only_for_large_logits():
+    z = np.array([[1000.0, 999.0, 0.0], [1.0, 2.0, 3.0]])
+    with np.errstate(all="ignore"):
+        a = mc.softmax_unstable(z)
+    assert not np.isfinite(a[0]).all()
+    np.testing.assert_allclose(a[1], mc._stable_softmax(z[1:])[0])
+
+
+def test_gradient_probes_follow_the_seed_sign_facts():
+    z = np.array([[0.5, 1.5, -1.0]])
+    y = np.array([1])
+    assert (mc.grad_sign_flipped(z, y)[0, 1] > 0) and (
+        mc.grad_missing_true_class_term(z, y) > 0
+    ).all()
+    true_only = mc.grad_true_class_only(z, y)
+    assert np.count_nonzero(true_only) == 1 and true_only[0, 1] < 0

@@ -1,0 +1,274 @@
+"""Tests of ce_lib.plots: the figures plot the right data, in one style, without warnings."""
+
+import re
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.colors import to_hex  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from ce_lib.cross_entropy import cross_entropy_grad  # noqa: E402
+from ce_lib.dynamics import (  # noqa: E402
+    descend_logits,
+    descend_logits_several_labels,
+    train_linear,
+)
+from ce_lib.plots import (  # noqa: E402
+    ENCOURAGE_COLOR,
+    OKABE_ITO,
+    PALETTE,
+    SUPPRESS_COLOR,
+    animate_descent,
+    class_color,
+    interactive_suppress_encourage,
+    plot_confusion_matrix,
+    plot_descent_step,
+    plot_loss_curve,
+    plot_suppress_encourage,
+    plot_trajectories,
+    plot_weight_images,
+    save_descent_animation,
+)
+from ce_lib.softmax import softmax  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def no_warnings():
+    """Every figure must draw without a single warning."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        yield
+
+
+def heights(ax):
+    return np.array([bar.get_height() for bar in ax.containers[0]])
+
+
+def assert_labelled(fig):
+    """Every axis with data has a title and labelled axes; the figure renders."""
+    fig.canvas.draw()
+    for ax in fig.axes:
+        if ax.get_label() == "<colorbar>" or not ax.has_data():
+            continue
+        assert ax.get_title(), "axis without a title"
+        assert ax.get_xlabel() and ax.get_ylabel(), f"unlabelled axes in {ax.get_title()!r}"
+
+
+# ------------------------------------------------------------------- suppress/encourage
+
+
+def test_palette_is_okabe_ito():
+    assert set(PALETTE) == set(OKABE_ITO.values())
+    assert {ENCOURAGE_COLOR, SUPPRESS_COLOR} <= set(OKABE_ITO.values())
+    assert class_color(len(PALETTE)) == class_color(0)
+    with pytest.raises(ValueError, match="k: expected a non-negative integer"):
+        class_color(-1)
+
+
+def test_bar_heights_are_the_gradient_and_the_probabilities():
+    z, y = np.array([1.0, 2.0, 0.5, -1.0]), 2
+    fig = plot_suppress_encourage(z, y)
+    assert isinstance(fig, Figure)
+    ax_a, ax_g = fig.axes[:2]
+    np.testing.assert_allclose(heights(ax_g), cross_entropy_grad(z, y, reduction="sum"))
+    np.testing.assert_allclose(heights(ax_a), softmax(z))
+    assert_labelled(fig)
+    assert fig.get_suptitle()
+
+
+def test_encourage_bar_is_set_apart_from_the_suppress_bars():
+    fig = plot_suppress_encourage([1.0, 2.0, 0.5], 0)
+    bars = list(fig.axes[1].containers[0])
+    colors = [to_hex(bar.get_facecolor()).upper() for bar in bars]
+    assert colors == [ENCOURAGE_COLOR, SUPPRESS_COLOR, SUPPRESS_COLOR]
+    assert [bar.get_hatch() for bar in bars] == ["//", None, None]
+    legend = [t.get_text() for t in fig.axes[1].get_legend().get_texts()]
+    assert any("encourage" in t for t in legend) and any("suppress" in t for t in legend)
+
+
+def test_label_smoothing_figure_shows_a_suppressed_true_class():
+    fig = plot_suppress_encourage([4.0, 0.0, 0.0], 0, label_smoothing=0.2)
+    g = heights(fig.axes[1])
+    assert g[0] > 0 and g[1] < 0
+    colors = [to_hex(bar.get_facecolor()).upper() for bar in fig.axes[1].containers[0]]
+    assert colors[0] == SUPPRESS_COLOR and colors[1] == ENCOURAGE_COLOR
+    assert "label smoothing 0.2" in fig.get_suptitle()
+
+
+def test_descent_step_figure_follows_the_recorded_step():
+    d = descend_logits([0.0, 1.0, 2.0], 0, lr=1.0, n_steps=6)
+    for step in (0, 4):
+        fig = plot_descent_step(d, step)
+        np.testing.assert_allclose(heights(fig.axes[1]), d.gradients[step])
+        np.testing.assert_allclose(heights(fig.axes[0]), d.probabilities[step])
+        assert f"Step {step} of 6" in fig.get_suptitle()
+
+
+def test_several_labels_figure_hatches_every_label():
+    d = descend_logits_several_labels([0.0, 2.0, 1.0], [0, 1], n_steps=3)
+    fig = plot_descent_step(d, 0)
+    assert [bar.get_hatch() for bar in fig.axes[1].containers[0]] == ["//", "//", None]
+    assert heights(fig.axes[1])[1] > 0  # a_1 > 1/2: a label pushed down
+    assert "several labels" in fig.get_suptitle()
+    assert_labelled(fig)
+
+
+# -------------------------------------------------------------------------- trajectories
+
+
+def test_trajectories_plot_logits_probabilities_and_loss():
+    d = descend_logits([0.0, 1.0, 2.0, -1.0], 3, lr=0.5, n_steps=8)
+    fig = plot_trajectories(d)
+    ax_z, ax_a, ax_j = fig.axes
+    for k in range(4):
+        np.testing.assert_allclose(ax_z.lines[k].get_ydata(), d.logits[:, k])
+        np.testing.assert_allclose(ax_a.lines[k].get_ydata(), d.probabilities[:, k])
+        assert to_hex(ax_z.lines[k].get_color()).upper() == class_color(k)
+    np.testing.assert_allclose(ax_j.lines[0].get_ydata(), d.losses)
+    assert ax_z.lines[3].get_linewidth() > ax_z.lines[0].get_linewidth()
+    assert_labelled(fig)
+
+
+def test_loss_curve_of_a_linear_descent_and_of_arrays():
+    X = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    d = train_linear(X, [0, 1, 1], n_steps=5)
+    fig = plot_loss_curve(d, test_losses=d.losses[::-1])
+    np.testing.assert_allclose(fig.axes[0].lines[0].get_ydata(), d.losses)
+    np.testing.assert_allclose(fig.axes[0].lines[1].get_ydata(), d.losses[::-1])
+    assert_labelled(fig)
+
+
+# ---------------------------------------------------------------------------- regression
+
+
+def test_weight_images_show_each_class_column():
+    W = np.random.default_rng(0).standard_normal((64, 10))
+    fig = plot_weight_images(W)
+    images = [ax.images[0] for ax in fig.axes if ax.images]
+    assert len(images) == 10
+    for k, image in enumerate(images):
+        np.testing.assert_array_equal(image.get_array(), W[:, k].reshape(8, 8))
+        assert image.get_cmap().name == "RdBu_r"
+        low, high = image.get_clim()
+        assert low == -high  # zero sits in the middle of the diverging map
+    assert_labelled(fig)
+
+
+def test_weight_images_with_names_and_other_shapes():
+    fig = plot_weight_images(np.ones((6, 3)), image_shape=(2, 3), class_names=["a", "b", "c"])
+    assert [ax.get_title() for ax in fig.axes[:3]] == ["class a", "class b", "class c"]
+
+
+def test_confusion_matrix_figure():
+    cm = np.array([[5, 1, 0], [0, 4, 2], [1, 0, 7]])
+    fig = plot_confusion_matrix(cm)
+    ax = fig.axes[0]
+    np.testing.assert_array_equal(ax.images[0].get_array(), cm)
+    assert sorted(int(t.get_text()) for t in ax.texts) == sorted(cm.ravel())
+    assert "16 of 20 correct" in ax.get_title()
+    assert_labelled(fig)
+
+
+# --------------------------------------------------------------- interactive, animation
+
+
+def test_interactive_control_redraws_the_figure():
+    z = [1.0, 2.0, 0.5, -1.0]
+    widget = interactive_suppress_encourage(z, 0, n_steps=10)
+    step, lr, true_class = widget.children[:3]
+    assert (step.max, lr.value, true_class.value) == (10, 1.0, 0)
+    first = widget.result
+    np.testing.assert_allclose(heights(first.axes[1]), cross_entropy_grad(z, 0, reduction="sum"))
+
+    step.value = 5
+    expected = descend_logits(z, 0, lr=1.0, n_steps=10)
+    np.testing.assert_allclose(heights(widget.result.axes[1]), expected.gradients[5])
+
+    true_class.value = 3
+    expected = descend_logits(z, 3, lr=1.0, n_steps=10)
+    np.testing.assert_allclose(heights(widget.result.axes[1]), expected.gradients[5])
+
+    lr.value = 2.0
+    expected = descend_logits(z, 3, lr=2.0, n_steps=10)
+    np.testing.assert_allclose(heights(widget.result.axes[1]), expected.gradients[5])
+    assert widget.result is not first
+
+
+def test_interactive_control_rejects_bad_input():
+    with pytest.raises(ValueError, match="max_lr: expected a number >= lr"):
+        interactive_suppress_encourage([0.0, 1.0], 0, lr=2.0, max_lr=1.0)
+    with pytest.raises(ValueError, match="y: expected an integer class"):
+        interactive_suppress_encourage([0.0, 1.0], 5)
+
+
+def test_animation_updates_the_bars_per_frame():
+    d = descend_logits([0.0, 1.0, 2.0], 0, n_steps=3)
+    animation = animate_descent(d)
+    fig = animation._fig
+    animation._func(2)
+    np.testing.assert_allclose(heights(fig.axes[1]), d.gradients[2])
+    np.testing.assert_allclose(heights(fig.axes[0]), d.probabilities[2])
+    assert "Step 2 of 3" in fig.get_suptitle()
+    animation._draw_was_started = True  # not rendered on purpose: silence the reminder
+
+
+def test_gif_animation_has_one_frame_per_step(tmp_path):
+    d = descend_logits([0.0, 1.0, 2.0], 0, n_steps=3)
+    path = save_descent_animation(d, tmp_path / "descent.gif", fps=2)
+    assert path.exists()
+    with Image.open(path) as image:
+        assert image.n_frames == 4
+        assert image.info["duration"] == 500
+        sizes, pixels = set(), []
+        for frame in range(image.n_frames):
+            image.seek(frame)
+            sizes.add(image.size)
+            pixels.append(np.asarray(image.convert("RGB")))
+        assert sizes == {(720, 288)}  # 9 x 3.6 inches at 80 dpi
+        assert not np.array_equal(pixels[0], pixels[-1])  # the bars move
+
+
+def test_html_animation_has_one_frame_per_step(tmp_path):
+    d = descend_logits([0.0, 1.0, 2.0], 0, n_steps=2)
+    path = save_descent_animation(d, tmp_path / "descent.html")
+    html = path.read_text(encoding="utf-8")
+    assert len(set(re.findall(r"frames\[(\d+)\]", html))) == 3
+
+
+# -------------------------------------------------------------------------------- errors
+
+
+def test_figures_reject_bad_input(tmp_path):
+    d = descend_logits([0.0, 1.0], 0, n_steps=2)
+    cases = [
+        (lambda: plot_descent_step(d, 3), r"step: expected an integer in \[0, 2\], got 3"),
+        (lambda: plot_descent_step(d, 1.0), "step: expected an integer"),
+        (lambda: plot_descent_step("d", 0), "descent: expected a LogitDescent"),
+        (lambda: plot_trajectories(None), "descent: expected a LogitDescent"),
+        (lambda: plot_suppress_encourage([0.0, 1.0], 2), "y: expected an integer class"),
+        (lambda: plot_suppress_encourage([0.0, 1.0], 0, figsize=(0, 1)), "figsize: expected"),
+        (lambda: plot_loss_curve([]), "losses: expected a non-empty 1-D array"),
+        (lambda: plot_loss_curve([1.0, np.nan]), "losses: expected finite values"),
+        (lambda: plot_weight_images(np.ones((10, 3))), r"W: expected shape \(64, n_classes\)"),
+        (lambda: plot_weight_images(np.ones((64, 2)), image_shape=[8, 8]), "image_shape"),
+        (
+            lambda: plot_weight_images(np.ones((64, 2)), class_names=["a"]),
+            "class_names: expected 2 names",
+        ),
+        (lambda: plot_confusion_matrix(np.ones((2, 3), int)), "cm: expected a square"),
+        (lambda: plot_confusion_matrix([[1.5, 0], [0, 1]]), "cm: expected non-negative integer"),
+        (lambda: animate_descent(d, interval=0), "interval: expected a positive number"),
+        (lambda: save_descent_animation(d, tmp_path / "a.mp4"), r"\.gif or \.html"),
+        (lambda: save_descent_animation(d, tmp_path / "a.gif", fps=0), "fps: expected"),
+        (lambda: save_descent_animation(d, tmp_path / "a.gif", dpi=0), "dpi: expected"),
+        (lambda: save_descent_animation(None, tmp_path / "a.gif"), "descent: expected"),
+    ]
+    for call, message in cases:
+        with pytest.raises(ValueError, match=message):
+            call()

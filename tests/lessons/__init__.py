@@ -1,0 +1,1 @@
+"""Checks that run over every lesson of the course."""
