@@ -215,6 +215,19 @@ def grade_submissions(
         yield from _grade_in_pool(submissions, int(jobs), options)
 
 
+def _worker_context():
+    # Workers forked from this process inherit its imported modules: nbformat and NumPy
+    # take seconds to import on a busy machine, and each spawned worker would pay that again.
+    # Fork is safe only without other threads; elsewhere (or on other platforms) spawn.
+    import threading
+
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        import autograder.grading  # noqa: F401  (imported once, before the fork)
+
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
 def _grade_in_pool(submissions, jobs, options):
     pending = list(submissions)
     # A worker that dies (for instance killed by the system) breaks the pool; the
@@ -223,8 +236,7 @@ def _grade_in_pool(submissions, jobs, options):
         if not pending:
             return
         retry = []
-        # spawn: the main process runs a progress-bar thread, and fork with threads can hang.
-        context = multiprocessing.get_context("spawn")
+        context = _worker_context()
         executor = ProcessPoolExecutor(max_workers=min(jobs, len(pending)), mp_context=context)
         try:
             futures = {executor.submit(grade_submission, s, **options): s for s in pending}
@@ -252,7 +264,7 @@ def _grade_in_pool(submissions, jobs, options):
 def _grade_on_dask(submissions, address, options):
     from dask.distributed import Client, as_completed
 
-    with Client(address, set_as_default=False) as client:
+    with Client(address) as client:
         futures = {}
         for submission in submissions:
             future = client.submit(

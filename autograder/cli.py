@@ -161,17 +161,21 @@ def run_autograde(
     course_root=None,
     gradebook=True,
     progress=True,
+    limits=None,
 ):
     r"""Grade a class and write every output; return the list of reports.
 
     The programmatic form of ``ce-grade autograde``. ``gradebook=True`` records scores in
-    nbgrader's gradebook of ``course_root`` (when it holds ``nbgrader_config.py``).
+    nbgrader's gradebook of ``course_root`` (when it holds ``nbgrader_config.py``);
+    ``limits`` (an :class:`autograder.sandbox.launcher.Limits`) replaces the default limits.
     """
     from tqdm import tqdm
 
     from autograder.batch import find_submissions, grade_submissions
     from autograder.outputs import ClassOutputs
 
+    # No progress-bar monitor thread: local workers are forked from this process.
+    tqdm.monitor_interval = 0
     submissions = find_submissions(submitted)
     by_key = {(s.student_id, s.assignment_id, s.notebook_id): s for s in submissions}
     outputs = ClassOutputs(out)
@@ -197,6 +201,7 @@ def run_autograde(
                 jobs=jobs,
                 scheduler=scheduler,
                 course_root=course_root,
+                limits=limits,
             ):
                 outputs.add(report)
                 if writer is not None:
@@ -310,6 +315,7 @@ def _release_drift(course_root, lessons):
 
 
 def _cmd_demo(args):
+    from autograder.examples import example_class
     from autograder.outputs import format_grade_table
 
     course_root = _course_root(args)
@@ -326,7 +332,8 @@ def _cmd_demo(args):
         )
     else:
         print("notebooks/ matches a fresh release of solutions/")
-    secret = _secret(args, course_root)
+    # The example class's expected outcomes are written for its own secret and limits.
+    secret = _secret(args, course_root) if args.secret_file else example_class.EXAMPLE_SECRET
     if args.out.exists():
         shutil.rmtree(args.out)
     print(f"grading the example class {EXAMPLE_CLASS} with --jobs {args.jobs} ...", flush=True)
@@ -337,9 +344,24 @@ def _cmd_demo(args):
         jobs=args.jobs,
         course_root=course_root,
         gradebook=not args.no_gradebook,
+        limits=example_class.example_limits(),
     )
     print()
     print(format_grade_table(reports))
+    expected = example_class.expected_outcomes()
+    differences = {
+        r["student_id"]: example_class.outcome_differences(r, expected[r["student_id"]])
+        for r in reports
+        if r["student_id"] in expected
+    }
+    matching = sum(not found for found in differences.values())
+    print(
+        f"expected outcomes (examples/class/expected.json): {matching} of "
+        f"{len(differences)} students match"
+    )
+    for student, found in sorted(differences.items()):
+        if found:
+            print(f"  {student}: {'; '.join(found)}")
     isolation = sorted({str(r.get("isolation")) for r in reports})
     print(
         f"isolation: {', '.join(isolation)}; outputs in {args.out}; "

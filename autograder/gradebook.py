@@ -154,11 +154,9 @@ class GradebookWriter:
         ``auto_score``; a manual score already given by a grader is kept and the cell is
         flagged for review, as stock nbgrader does.
         """
-        from sqlalchemy.exc import SAWarning
-
         with warnings.catch_warnings():
             # nbgrader's own submission creation triggers SQLAlchemy autoflush warnings.
-            warnings.simplefilter("ignore", SAWarning)
+            warnings.filterwarnings("ignore", message=r"Object of type .* not in session")
             return self._record(report, submission_path)
 
     def _record(self, report, submission_path):
@@ -278,6 +276,8 @@ class GradebookWriter:
             lines = [str(test.get("message") or "")]
             for code in test.get("misconceptions", []):
                 item = explain_misconception(code)
+                if item["explanation"] and item["explanation"] in lines[0]:
+                    continue  # the message already explains it
                 lines.append(f"misconception {code}: {item['explanation'] or item['title']}")
             # The score as the cell's value: what stock nbgrader reads as partial credit.
             cell.outputs = [

@@ -316,8 +316,8 @@ def plot_trajectories(descent, *, figsize=(12.0, 3.6)):
             )
         ax.set_xlabel("step")
         ax.set_ylabel(name)
-    ax_z.set_title("Logits: the label's rises, the others fall")
-    ax_a.set_title("Probabilities")
+    ax_z.set_title("Logits $z_k$")
+    ax_a.set_title("Probabilities $a_k$")
     ax_a.set_ylim(-0.02, 1.02)
     ax_a.legend(loc="best", fontsize="small", frameon=False)
     ax_j.plot(steps, descent.losses, color=OKABE_ITO["black"], linewidth=2)
@@ -557,7 +557,9 @@ def interactive_suppress_encourage(z, y=0, *, lr=1.0, n_steps=20, max_lr=5.0,
             description="true class",
         ),
     }
-    return widgets.interactive(draw, **controls)
+    # auto_display shows the returned Figure in the control's output; without it a
+    # bare (non-pyplot) Figure is computed but never drawn in JupyterLab.
+    return widgets.interactive(draw, {"auto_display": True}, **controls)
 
 
 def _animation_parts(descent):

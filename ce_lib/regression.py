@@ -329,7 +329,15 @@ def weights_as_images(W, image_shape=(8, 8)):
         W = np.asarray(W, dtype=np.float64)
     except (TypeError, ValueError) as error:
         raise ValueError(f"W: expected a real array (n_features, n_classes), got {W!r}.") from error
-    n_pixels = int(np.prod(image_shape))
+    if (
+        not isinstance(image_shape, tuple)
+        or len(image_shape) != 2
+        or not all(isinstance(v, numbers.Integral) and v > 0 for v in image_shape)
+    ):
+        raise ValueError(
+            f"image_shape: expected a tuple of two positive ints, got {image_shape!r}."
+        )
+    n_pixels = image_shape[0] * image_shape[1]
     if W.ndim != 2 or W.shape[0] != n_pixels:
         raise ValueError(
             f"W: expected shape ({n_pixels}, n_classes) for {tuple(image_shape)} images, "

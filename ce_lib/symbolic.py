@@ -33,6 +33,7 @@ from __future__ import annotations
 import multiprocessing
 import numbers
 import re
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -154,6 +155,15 @@ def _check_symbols(symbols, name):
 # ---------------------------------------------------------------------- fixed K derivations
 
 
+def _aligned(lines):
+    # Notebooks render text/latex with MathJax: one aligned block, equals signs lined up.
+    return (
+        r"$\begin{aligned}"
+        + r"\\ ".join(line.replace("=", "&=", 1) for line in lines)
+        + r"\end{aligned}$"
+    )
+
+
 @dataclass(frozen=True)
 class Derivation:
     r"""Every stage of a derivation for a fixed number of classes.
@@ -199,11 +209,7 @@ class Derivation:
         return lines
 
     def _repr_latex_(self):
-        return (
-            r"$\begin{aligned}"
-            + r"\\ ".join(line.replace("=", "&=", 1) for line in self.latex())
-            + r"\end{aligned}$"
-        )
+        return _aligned(self.latex())
 
 
 def _verify(holds, message):
@@ -228,15 +234,17 @@ def in_probabilities(expr, z, a=None):
     a = probability_symbols(len(z)) if a is None else _check_symbols(a, "a")
     if len(a) != len(z):
         raise ValueError(f"a must hold {len(z)} symbols like z, got {len(a)}.")
+    if not isinstance(expr, sp.Basic):
+        raise ValueError(f"expr must be a SymPy expression, got {type(expr).__name__}.")
     total = sp.Dummy("S", positive=True)
     denominator = sp.Add(*[sp.exp(v) for v in z])
-    out = sp.sympify(expr).xreplace({denominator: total})
+    out = expr.xreplace({denominator: total})
     # z_k = log(a_k S) turns exp(z_k), exp(2 z_k), ... into powers of a_k S.
     out = out.subs({v: sp.log(ak * total) for v, ak in zip(z, a, strict=True)})
     out = sp.factor_terms(sp.expand(sp.powsimp(out)))
     if total in out.free_symbols:
         # A form the substitution cannot clear (for instance log S in a loss): leave it.
-        return sp.sympify(expr)
+        return expr
     return out
 
 
@@ -504,6 +512,9 @@ class GeneralDerivation:
             rf"\frac{{\partial J}}{{\partial z_{{{m}}}}} = {sp.latex(self.in_probabilities)}",
             rf"\frac{{\partial J}}{{\partial z_{{{m}}}}} = {sp.latex(self.result)}",
         ]
+
+    def _repr_latex_(self):
+        return _aligned(self.latex())
 
 
 def _indexed_setup():
@@ -902,7 +913,11 @@ def _simplify_to_zero(differences, timeout):
 
     process = context.Process(target=work, daemon=True)
     try:
-        process.start()
+        with warnings.catch_warnings():
+            # Python >= 3.12 warns about fork in a threaded process (a Jupyter kernel); the
+            # child only simplifies and writes to its pipe, so it takes no shared lock.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            process.start()
     except OSError:  # no processes allowed here (a sandbox): give no symbolic verdict
         parent.close()
         child.close()
@@ -1144,6 +1159,9 @@ def compare_values(got, expected, points=None, *, rtol=1e-7, atol=1e-9):
     >>> compare_values([[1.0, 2.0]], [[1.0, 2.5]]).reason
     'entry 2 differs from the reference at 1 of 1 points: it is 2, expected 2.5.'
     """
+    for name, value in (("rtol", rtol), ("atol", atol)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value >= 0:
+            raise ValueError(f"{name} must be a number >= 0, got {value!r}.")
     try:
         got = np.asarray(got, dtype=np.float64)
         expected = np.asarray(expected, dtype=np.float64)

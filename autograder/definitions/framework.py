@@ -355,14 +355,17 @@ class _BaseTest:
                 f"({_fmt(points)} of {_fmt(self.points)} points)."
             )
         lines = [head]
-        hidden_problems = {}
+        public_problems, hidden_problems = {}, {}
         for case, (ok, problem) in zip(cases, outcomes, strict=True):
             if ok:
                 continue
             if case.hidden:
                 hidden_problems[problem] = hidden_problems.get(problem, 0) + 1
             else:
-                lines.append(f"  - {case.label or 'a public case'}: {problem}.")
+                public_problems.setdefault(problem, []).append(case.label or "a public case")
+        # One line per distinct problem, naming the public cases that show it.
+        for problem, labels in public_problems.items():
+            lines.append(f"  - {'; '.join(labels)}: {problem}.")
         for problem, count in hidden_problems.items():
             plural = "case" if count == 1 else "cases"
             lines.append(f"  - {count} hidden {plural}: {problem}.")

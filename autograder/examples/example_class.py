@@ -47,7 +47,7 @@ def example_limits(**changes):
     from autograder.sandbox.launcher import Limits
 
     return replace(
-        Limits(cells_timeout_s=60.0, test_timeout_s=20.0, notebook_timeout_s=90.0, cpu_s=8.0),
+        Limits(cells_timeout_s=60.0, test_timeout_s=20.0, notebook_timeout_s=90.0, cpu_s=5.0),
         **changes,
     )
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import jinja2
 
-from autograder.outputs.explanations import explain_misconception
+from autograder.outputs.explanations import explain_misconception, without_explanations
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
@@ -61,7 +61,9 @@ def render_feedback_html(report):
                 "points": _points(test.get("points", 0.0)),
                 "max_points": _points(test.get("max_points", 0.0)),
                 "passed": bool(test.get("passed", False)),
-                "message": str(test.get("message") or ""),
+                "message": without_explanations(
+                    test.get("message") or "", test.get("misconceptions", [])
+                ),
                 "cases_passed": int(test.get("cases_passed", 0) or 0),
                 "cases_total": int(test.get("cases_total", 0) or 0),
                 "explained": [

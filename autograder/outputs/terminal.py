@@ -45,12 +45,16 @@ def format_report(report, *, width=88):
             f"{_points(test.get('points', 0))} / {_points(test.get('max_points', 0))}{cases}"
         )
         for paragraph in str(test.get("message") or "").splitlines():
-            lines.extend(
-                textwrap.wrap(paragraph, width, initial_indent=indent, subsequent_indent=indent)
-                or [""]
+            # Keep the message's own indentation (its bullet lists) when wrapping.
+            lead = indent + " " * (len(paragraph) - len(paragraph.lstrip()))
+            wrapped = textwrap.wrap(
+                paragraph.strip(), width, initial_indent=lead, subsequent_indent=lead + "  "
             )
+            lines.extend(wrapped or [""])
         for code in test.get("misconceptions", []):
             item = explain_misconception(code)
+            if item["explanation"] and item["explanation"] in str(test.get("message")):
+                continue  # the message already explains it
             text = f"misconception {item['code']}: {item['explanation'] or item['title']}"
             lines.extend(
                 textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=indent * 2)

@@ -160,7 +160,7 @@ def _install_audit_hook(hidden_paths, forbidden_modules, refused_file_prefixes=(
         try:
             if isinstance(path, int):
                 return False
-            resolved = realpath(fspath(path))
+            resolved = realpath(fspath("." if path is None else path))
             if isinstance(resolved, bytes):
                 resolved = resolved.decode(errors="replace")
         except Exception:  # noqa: BLE001 - an unreadable path is refused below
@@ -269,10 +269,21 @@ def _answer(request, namespace):
     return [{"error": "ProtocolError", "detail": f"unknown request {op!r}"}] * count
 
 
+def _not_dumpable():
+    # Other workers forked from the same warm process cannot read or trace this one.
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE = 4
+    except (OSError, AttributeError):
+        pass
+
+
 def main(argv=None):
     r"""Run the worker on the file descriptors given in ``argv``."""
     argv = sys.argv[1:] if argv is None else argv
     in_fd, out_fd = int(argv[0]), int(argv[1])
+    _not_dumpable()
 
     import numpy  # noqa: F401 - imported before the guards, as every lesson needs it
 

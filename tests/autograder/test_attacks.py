@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from autograder.examples import example_class
+from autograder.sandbox.launcher import shutdown_warm_processes
 from autograder.secret import default_course_root
 
 EXPECTED = example_class.expected_outcomes()
@@ -102,6 +103,7 @@ def test_printed_output_never_reaches_feedback(graded):
 
 
 def test_sandboxes_leave_no_process_behind(graded, graded_without_bubblewrap):
+    shutdown_warm_processes()
     assert _children() == []
 
 

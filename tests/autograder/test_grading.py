@@ -240,3 +240,56 @@ def test_rlimit_isolation_is_reported(tmp_path, course):
         course_root=course,
     )
     assert report["isolation"] == "rlimit" and report["score"] == 10.0
+
+
+def _demo_lesson(monkeypatch):
+    """Register a lesson with a value test and an expression test, as lessons 1 and 2 do."""
+    import sympy
+
+    from autograder import definitions
+    from autograder.definitions.framework import ExpressionTest, Forbidden, ValueTest
+
+    def reference():
+        z1, z2 = sympy.symbols("z1 z2")
+        return sympy.exp(z1) / (sympy.exp(z1) + sympy.exp(z2)) - 1
+
+    tests = [
+        ValueTest(id="demo_loss", lesson="demo_lesson", name="loss", points=1, reference=0.5),
+        ValueTest(id="demo_choice", lesson="demo_lesson", name="choice", points=1, reference="b"),
+        ExpressionTest(
+            id="demo_grad", lesson="demo_lesson", name="grad", points=2, symbols=("z1", "z2"),
+            reference=reference, misconceptions={"sign_flipped": lambda: -reference()},
+        ),
+    ]  # fmt: skip
+    registry = (
+        {test.id: test for test in tests},
+        {"demo_lesson": tests},
+        {"demo_lesson": Forbidden(modules=("scipy.special",))},
+    )
+    monkeypatch.setattr(definitions, "_registry", lambda: registry)
+
+
+def test_value_and_expression_tests_are_graded_in_the_sandbox(tmp_path, monkeypatch):
+    _demo_lesson(monkeypatch)
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        _cell("import sympy\nz1, z2 = sympy.symbols('z1 z2')\nloss = 0.5\nchoice = 'B'"),
+        _cell("grad = 1 - sympy.exp(z1) / (sympy.exp(z1) + sympy.exp(z2))"),
+    ]
+    path = _write(tmp_path / "submitted" / "s" / "demo_lesson" / "demo_lesson.ipynb", notebook)
+    report = grade_notebook(path, secret=SECRET, limits=LIMITS, course_root=tmp_path)
+    assert report["lesson_id"] == "demo_lesson" and report["status"] == "graded"
+    points = {test["id"]: test["points"] for test in report["tests"]}
+    assert points == {"demo_loss": 1.0, "demo_choice": 1.0, "demo_grad": 0.0}
+    assert report["tests"][2]["misconceptions"] == ["sign_flipped"]
+    assert report["max_score"] == 4.0
+
+
+def test_a_string_is_never_parsed_as_an_expression(tmp_path, monkeypatch):
+    _demo_lesson(monkeypatch)
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [_cell("grad = 'exp(z1)/(exp(z1)+exp(z2)) - 1'\nloss = '0.5'")]
+    path = _write(tmp_path / "submitted" / "s" / "demo_lesson" / "demo_lesson.ipynb", notebook)
+    report = grade_notebook(path, secret=SECRET, limits=LIMITS, course_root=tmp_path)
+    assert report["score"] == 0.0
+    assert "SymPy expression" in report["tests"][2]["message"]

@@ -185,3 +185,11 @@ def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path):
         write_text_atomically(target, object())
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
+
+
+def test_an_explanation_already_in_the_message_is_shown_once():
+    message = "0 of 4 cases.\n  Likely misconception: " + explain("true_class_only")
+    report = make_report(message=message, codes=("true_class_only",))
+    escaped = explain("true_class_only").replace(">", "&gt;").replace("'", "&#39;")
+    assert render_feedback_html(report).count(escaped) == 1
+    assert format_report(report).count(explain("true_class_only")[:40]) == 1

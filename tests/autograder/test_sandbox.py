@@ -226,15 +226,53 @@ def test_memory_limit_turns_a_bomb_into_memory_error(isolation):
         assert ready["cell_errors"][0]["error"] == "MemoryError"
 
 
-def test_working_directory_is_fresh_and_removed_afterwards():
-    box, _ = _start(
-        "rlimit", ["import os\nhere = os.getcwd()\nopen('scratch.txt', 'w').write('x')"]
-    )
+@pytest.mark.parametrize("warm_start", [True, False])
+def test_working_directory_is_fresh_and_removed_afterwards(warm_start):
+    cells = [
+        "import os\nhere = os.getcwd()\nfiles = os.listdir()\nopen('scratch.txt', 'w').write('x')"
+    ]
+    box, _ = _start("rlimit", cells, warm_start=warm_start)
     with box:
+        assert box.warm == warm_start
         here = box.request({"op": "value", "name": "here"})["answers"][0]["value"]
-        workdir = box._workdir
-        assert os.path.exists(workdir / "scratch.txt") and str(workdir) == here
-    assert not os.path.exists(workdir)
+        assert os.path.exists(os.path.join(here, "scratch.txt"))
+    assert not os.path.exists(here)
+
+
+@pytest.mark.parametrize("isolation", ISOLATIONS)
+def test_warm_workers_do_not_share_state(isolation):
+    first, _ = _start(
+        isolation, ["import numpy as np\nimport ce_lib\nnp.pi = 3\nce_lib.marker = 1"]
+    )
+    with first:
+        assert first.warm
+    cells = ["import numpy as np\nimport ce_lib\nstate = [np.pi, hasattr(ce_lib, 'marker')]"]
+    second, _ = _start(isolation, cells)
+    with second:
+        state = second.request({"op": "value", "name": "state"})["answers"][0]["value"]
+        assert state.tolist() == [np.pi, 0.0]
+
+
+@pytest.mark.parametrize("isolation", ISOLATIONS)
+def test_cold_and_warm_starts_give_the_same_answers(isolation):
+    cells = ["import numpy as np\ndef f(z):\n    return np.exp(z)"]
+    results = []
+    for warm_start in (True, False):
+        box, _ = _start(isolation, cells, warm_start=warm_start)
+        with box:
+            assert box.warm == warm_start
+            answer = box.request({"op": "call", "name": "f", "cases": [[np.arange(3.0)]]})
+            results.append(answer["answers"][0]["value"])
+    np.testing.assert_array_equal(results[0], results[1])
+
+
+def test_bubblewrap_drops_capabilities():
+    cells = ["status = open('/proc/self/status').read()\n"
+             "cap_eff = [l for l in status.splitlines() if l.startswith('CapEff')][0]"]  # fmt: skip
+    box, _ = _start("bubblewrap", cells)
+    with box:
+        line = box.request({"op": "value", "name": "cap_eff"})["answers"][0]["value"]
+        assert line.split()[1] == "0000000000000000"
 
 
 @pytest.mark.parametrize(
@@ -250,3 +288,15 @@ def test_working_directory_is_fresh_and_removed_afterwards():
 def test_limits_are_validated(field, value):
     with pytest.raises(ValueError, match=field):
         Limits(**{field: value})
+
+
+def test_warm_processes_are_bounded_and_shut_down(tmp_path):
+    from autograder.sandbox import launcher
+
+    for index in range(launcher.MAX_WARM_PROCESSES + 1):
+        box, _ = _start("rlimit", ["x = 1"], hidden=[tmp_path / f"hidden{index}"])
+        box.close()
+    zygotes = list(launcher._zygotes.values())
+    assert len(zygotes) == launcher.MAX_WARM_PROCESSES
+    launcher.shutdown_warm_processes()
+    assert not any(zygote.alive() for zygote in zygotes)

@@ -3,7 +3,8 @@ r"""Fixtures of the browser tests: one JupyterLab server and one Chromium per se
 The browser tests need Debian's Chromium (``/usr/bin/chromium``, or the path in
 ``CE_BROWSER_CHROMIUM``) and Playwright for Python; no browser is downloaded. When
 either is missing the tests marked ``browser`` are skipped and the terminal summary
-says plainly that they did not run and why.
+says plainly that they did not run and why; with ``CE_REQUIRE_BROWSER=1`` they fail
+instead.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ import pytest
 
 from .course_copy import HARNESS_NOTEBOOK, REPO_ROOT, copy_course, write_harness_notebook
 from .lab_server import LabStartupError, running_jupyterlab
-from .lab_ui import CHROMIUM_ARGS
+from .lab_ui import CHROMIUM_ARGS, load_jupyterlab
 
 CHROMIUM_ENV_VAR = "CE_BROWSER_CHROMIUM"
+#: Set (as CI may) to make a missing browser a failure instead of a skip.
+REQUIRE_ENV_VAR = "CE_REQUIRE_BROWSER"
 SCREENSHOTS_ENV_VAR = "CE_BROWSER_SCREENSHOTS"
 _SKIPPED_KEY = pytest.StashKey[int]()
 _TIMINGS_KEY = pytest.StashKey[dict]()
@@ -72,6 +75,8 @@ def pytest_configure(config):
 def pytest_collection_modifyitems(config, items):
     browser_items = [item for item in items if item.get_closest_marker("browser")]
     reason = browser_unavailable_reason()
+    if os.environ.get(REQUIRE_ENV_VAR):
+        reason = None  # the browser fixture fails with the reason instead
     if reason and browser_items:
         skip = pytest.mark.skip(reason=f"browser tests did not run: {reason}")
         for item in browser_items:
@@ -127,6 +132,9 @@ def jupyterlab(served_root, tmp_path_factory):
 @pytest.fixture(scope="session")
 def browser_context():
     r"""One headless Chromium (fresh profile) and one context shared by every page."""
+    reason = browser_unavailable_reason()
+    if reason:
+        pytest.fail(f"{REQUIRE_ENV_VAR} is set but the browser tests cannot run: {reason}")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -142,6 +150,17 @@ def browser_context():
             context.close()
         finally:
             browser.close()
+
+
+@pytest.fixture(scope="session")
+def jupyterlab_page(browser_context, jupyterlab):
+    r"""One page with JupyterLab loaded; each notebook opens in a tab of its own."""
+    page = browser_context.new_page()
+    try:
+        load_jupyterlab(page, jupyterlab)
+        yield page
+    finally:
+        page.close()
 
 
 @pytest.fixture(scope="session")

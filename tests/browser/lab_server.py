@@ -9,6 +9,7 @@ they live in the environment's own ``share/jupyter``.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import os
@@ -19,7 +20,6 @@ import subprocess
 import sys
 import time
 import urllib.error
-import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -81,15 +81,6 @@ class RunningLab:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             body = response.read()
         return json.loads(body) if body else None
-
-    def lab_url(self, relative_path: str, *, workspace: str) -> str:
-        r"""URL that opens ``relative_path`` in a workspace of its own.
-
-        A fresh workspace per page keeps one notebook's layout from leaking into
-        the next page.
-        """
-        quoted = urllib.parse.quote(relative_path)
-        return f"{self.base_url}/lab/workspaces/{workspace}/tree/{quoted}?token={self.token}"
 
     def session_for(self, relative_path: str) -> dict | None:
         r"""The session whose notebook is ``relative_path``, or ``None``."""
@@ -176,6 +167,15 @@ def isolated_environment(state_dir: Path) -> dict[str, str]:
     return env
 
 
+def _die_with_parent() -> None:  # pragma: no cover  (runs in the child before exec)
+    # Linux: the server gets SIGTERM if the test process dies without cleaning up.
+    if sys.platform == "linux":
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 def _wait_until_up(lab: RunningLab, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     last_error = "no answer yet"
@@ -259,10 +259,14 @@ def running_jupyterlab(
             stderr=subprocess.STDOUT,
             # Its own process group, so a kill reaches anything it started.
             start_new_session=True,
+            preexec_fn=_die_with_parent,
         )
     lab = RunningLab(f"http://127.0.0.1:{port}", token, root_dir, log_path, process)
+    # Also stop it when the interpreter exits before the ``finally`` below runs.
+    atexit.register(stop_server, lab)
     try:
         _wait_until_up(lab, startup_timeout)
         yield lab
     finally:
         stop_server(lab)
+        atexit.unregister(stop_server)

@@ -62,6 +62,22 @@ _READ_CELLS_JS = r"""
 """
 
 
+# True once no cell is queued or running, every widget output holds a rendered widget
+# (not a placeholder) and every image has finished decoding.
+_PAGE_SETTLED_JS = r"""
+([cells, widgetMime]) => {
+  const prompts = document.querySelectorAll(`${cells} .jp-InputArea-prompt`);
+  if (Array.from(prompts).some((p) => p.textContent.includes('*'))) return false;
+  const widgets = document.querySelectorAll(
+    `${cells} .jp-OutputArea-output[data-mime-type="${widgetMime}"]`);
+  if (!Array.from(widgets).every((out) => out.querySelector('.jupyter-widgets')
+                                        || /Error displaying widget/.test(out.textContent)))
+    return false;
+  return Array.from(document.querySelectorAll(`${cells} img`)).every((img) => img.complete);
+}
+"""
+
+
 @dataclass
 class RenderedCell:
     r"""What the page shows for one cell after running."""
@@ -79,19 +95,27 @@ class RenderedCell:
         r"""Whether the prompt shows an execution count (``[3]:``)."""
         return self.prompt.strip("[]: ").isdigit()
 
-    @property
-    def running(self) -> bool:
-        r"""Whether the prompt shows the cell queued or running (``[*]:``)."""
-        return "*" in self.prompt
+
+def load_jupyterlab(page, lab: RunningLab, *, timeout: float = 120.0) -> None:
+    r"""Load JupyterLab in ``page`` on a reset workspace, with the left sidebar collapsed.
+
+    Leaves only the launcher open, so every notebook starts from the same page state.
+    """
+    page.goto(f"{lab.base_url}/lab/workspaces/browser-tests?reset&token={lab.token}")
+    page.wait_for_selector(".lm-MenuBar-item", timeout=timeout * 1000)
+    page.wait_for_selector(".jp-Launcher", timeout=timeout * 1000)
+    current = page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current")
+    if current.count():
+        current.first.click()
 
 
 class LabNotebookPage:
-    r"""One notebook open in its own JupyterLab page.
+    r"""One notebook open in its own tab of a loaded JupyterLab page.
 
     Parameters
     ----------
     page : playwright.sync_api.Page
-        A fresh page of the test browser.
+        A page where :func:`load_jupyterlab` has run.
     lab : RunningLab
         The server the notebook lives on.
     relative_path : str
@@ -117,16 +141,23 @@ class LabNotebookPage:
         finally:
             self.timings[step] = self.timings.get(step, 0.0) + time.perf_counter() - start
 
-    # -- opening -------------------------------------------------------------
+    # -- opening and closing -------------------------------------------------
+    def menu(self, menu: str, command: str) -> None:
+        r"""Click ``menu`` in the menu bar, then the item that runs ``command``."""
+        self.page.locator(".lm-MenuBar-item", has_text=menu).first.click()
+        self.page.locator(f'.lm-Menu-item[data-command="{command}"]').click()
+
     def open(self) -> None:
-        r"""Load JupyterLab on the notebook and wait for its kernel to be idle."""
-        workspace = "ws-" + self.relative_path.replace("/", "-").replace(".", "-")
+        r"""Open the notebook with File > Open from Path… and wait for its kernel to be idle."""
+        if not self.file_path.is_file():
+            raise AssertionError(f"{self.relative_path} is not in the server's root")
         with self._timed("open"):
-            self.page.goto(self.lab.lab_url(self.relative_path, workspace=workspace))
+            self.menu("File", "filebrowser:open-path")
+            self.page.locator(".jp-Dialog input").fill(self.relative_path)
+            self.page.locator(".jp-Dialog .jp-mod-accept").click()
             self.page.wait_for_selector(_CELLS, timeout=self.timeout * 1000)
             self._accept_kernel_dialog()
             self._wait_for(self._kernel_idle, "the notebook's kernel to start and be idle")
-            self._collapse_left_sidebar()
 
     def _accept_kernel_dialog(self) -> None:
         # A notebook without a kernelspec asks which kernel to use; take the default.
@@ -134,16 +165,22 @@ class LabNotebookPage:
         if dialog.count():
             dialog.first.click()
 
-    def _collapse_left_sidebar(self) -> None:
-        current = self.page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current")
-        if current.count():
-            current.first.click()
+    def close(self) -> None:
+        r"""File > Close and Shut Down Notebook, confirming the dialog; wait until it is gone."""
+        self.menu("File", "filemenu:close-and-cleanup")
+        self.page.locator(".jp-Dialog .jp-mod-accept").click()
+        self._wait_for(
+            lambda: (
+                self.page.locator(_CELLS).count() == 0
+                and self.lab.session_for(self.relative_path) is None
+            ),
+            "the notebook to close and its kernel to shut down",
+        )
 
     # -- running -------------------------------------------------------------
     def run_menu(self, command: str) -> None:
         r"""Click Run in the menu bar, then the item that runs ``command``."""
-        self.page.locator(".lm-MenuBar-item", has_text="Run").first.click()
-        self.page.locator(f'.lm-Menu-item[data-command="{command}"]').click()
+        self.menu("Run", command)
 
     def select_cell(self, index: int) -> None:
         r"""Select cell ``index`` as a learner does: click its prompt (command mode)."""
@@ -180,29 +217,19 @@ class LabNotebookPage:
         raise AssertionError(f"{self.relative_path}: some cells never ran in JupyterLab")
 
     def wait_until_idle(self) -> None:
-        r"""Wait until no cell is queued, the kernel is idle and every widget has rendered."""
-
-        def settled() -> bool:
-            cells = self.read_cells()
-            if any(cell.running for cell in cells):
-                return False
-            return self._kernel_idle() and self._widgets_rendered()
-
-        self._wait_for(settled, "every cell to finish and the kernel to be idle", stable=2)
+        r"""Wait until no cell is queued, the kernel is idle and every output has rendered."""
+        self._wait_for(
+            lambda: (
+                self.page.evaluate(_PAGE_SETTLED_JS, [_CELLS, WIDGET_VIEW_MIME])
+                and self._kernel_idle()
+            ),
+            "every cell to finish, the kernel to be idle and the outputs to render",
+            stable=2,
+        )
 
     def _kernel_idle(self) -> bool:
         session = self.lab.session_for(self.relative_path)
         return bool(session) and session["kernel"]["execution_state"] == "idle"
-
-    def _widgets_rendered(self) -> bool:
-        # Each widget output must hold a rendered widget, not a placeholder.
-        return self.page.evaluate(
-            """(mime) => Array.from(document.querySelectorAll(
-                   `.jp-OutputArea-output[data-mime-type="${mime}"]`))
-                 .every((out) => out.querySelector('.jupyter-widgets')
-                                 || /Error displaying widget/.test(out.textContent))""",
-            WIDGET_VIEW_MIME,
-        )
 
     def _wait_for(self, condition, what: str, *, stable: int = 1, timeout: float | None = None):
         timeout = self.timeout if timeout is None else timeout
@@ -212,7 +239,7 @@ class LabNotebookPage:
             in_a_row = in_a_row + 1 if condition() else 0
             if in_a_row >= stable:
                 return
-            time.sleep(0.25)
+            time.sleep(0.1)
         raise AssertionError(
             f"{self.relative_path}: timed out after {timeout:.0f} s waiting for {what}"
         )
@@ -229,8 +256,7 @@ class LabNotebookPage:
 
     def _save(self) -> nbformat.NotebookNode:
         before = self.file_path.stat().st_mtime_ns
-        self.page.locator(".lm-MenuBar-item", has_text="File").first.click()
-        self.page.locator('.lm-Menu-item[data-command="docmanager:save"]').click()
+        self.menu("File", "docmanager:save")
         self._wait_for(
             lambda: self.file_path.stat().st_mtime_ns != before,
             "the notebook to be saved",
@@ -334,9 +360,8 @@ class LabNotebookPage:
                 break
         return paths
 
-    # -- closing -------------------------------------------------------------
     def shut_down_kernel(self) -> None:
-        r"""Shut down this notebook's kernel (through the REST API, as the page does)."""
+        r"""Shut down this notebook's kernel through the REST API (cleanup after a failure)."""
         session = self.lab.session_for(self.relative_path)
         if session:
             self.lab.api("DELETE", f"/api/sessions/{session['id']}", timeout=30.0)

@@ -22,7 +22,7 @@ from .course_copy import (
     LessonNotebook,
     discover_lessons,
 )
-from .lab_ui import LabNotebookPage
+from .lab_ui import LabNotebookPage, load_jupyterlab
 from .learner_view import (
     cells_not_run,
     error_and_stderr_problems,
@@ -39,24 +39,25 @@ INTERACTIVE_LESSONS = {"lesson4_suppress_encourage"}
 
 @contextlib.contextmanager
 def notebook_in_lab(lab_session, relative_path: str, screenshots: Path):
-    r"""Open ``relative_path`` in a new page; always shut its kernel down and close the page.
+    r"""Give ``relative_path`` as a notebook to open in the JupyterLab page; always close it.
 
-    On failure a screenshot of the page is saved as ``failure.png`` next to the others.
+    On failure a screenshot of the page is saved as ``failure.png`` next to the others,
+    the kernel is shut down and JupyterLab is reloaded, so the next notebook starts clean.
     """
-    browser_context, jupyterlab, step_timings = lab_session
-    page = browser_context.new_page()
+    page, jupyterlab, step_timings = lab_session
     notebook = LabNotebookPage(page, jupyterlab, relative_path)
     try:
         yield notebook
+        notebook.close()
     except BaseException:
         with contextlib.suppress(Exception):
             screenshots.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=screenshots / "failure.png")
-        raise
-    finally:
         with contextlib.suppress(Exception):
             notebook.shut_down_kernel()
-        page.close()
+        load_jupyterlab(page, jupyterlab)
+        raise
+    finally:
         step_timings[relative_path] = notebook.timings
 
 
@@ -110,8 +111,8 @@ def test_every_lesson_has_both_versions(lesson):
 
 
 @pytest.fixture
-def lab_session(browser_context, jupyterlab, step_timings):
-    return browser_context, jupyterlab, step_timings
+def lab_session(jupyterlab_page, jupyterlab, step_timings):
+    return jupyterlab_page, jupyterlab, step_timings
 
 
 @pytest.mark.browser

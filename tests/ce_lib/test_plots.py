@@ -9,6 +9,7 @@ matplotlib.use("Agg")
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from matplotlib.animation import FuncAnimation  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from PIL import Image  # noqa: E402
@@ -24,6 +25,7 @@ from ce_lib.plots import (  # noqa: E402
     OKABE_ITO,
     PALETTE,
     SUPPRESS_COLOR,
+    _animation_parts,
     animate_descent,
     class_color,
     interactive_suppress_encourage,
@@ -207,15 +209,21 @@ def test_interactive_control_rejects_bad_input():
         interactive_suppress_encourage([0.0, 1.0], 5)
 
 
-def test_animation_updates_the_bars_per_frame():
+def test_animation_frames_redraw_the_bars_in_place():
     d = descend_logits([0.0, 1.0, 2.0], 0, n_steps=3)
-    animation = animate_descent(d)
-    fig = animation._fig
-    animation._func(2)
+    fig, update = _animation_parts(d)
+    update(2)
     np.testing.assert_allclose(heights(fig.axes[1]), d.gradients[2])
     np.testing.assert_allclose(heights(fig.axes[0]), d.probabilities[2])
     assert "Step 2 of 3" in fig.get_suptitle()
-    animation._draw_was_started = True  # not rendered on purpose: silence the reminder
+
+
+def test_animate_descent_plays_one_frame_per_step():
+    d = descend_logits([0.0, 1.0, 2.0], 0, n_steps=2)
+    animation = animate_descent(d, interval=250)
+    assert isinstance(animation, FuncAnimation)
+    html = animation.to_jshtml()
+    assert len(set(re.findall(r"frames\[(\d+)\]", html))) == 3
 
 
 def test_gif_animation_has_one_frame_per_step(tmp_path):

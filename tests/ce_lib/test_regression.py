@@ -122,6 +122,7 @@ def test_weights_as_images():
         (lambda: accuracy([], []), "y_true: expected at least one label"),
         (lambda: confusion_matrix([0, 3], [0, 1], n_classes=3), "n_classes: expected .*> 3"),
         (lambda: weights_as_images(np.ones((10, 2))), r"W: expected shape \(64, n_classes\)"),
+        (lambda: weights_as_images(np.ones((64, 2)), (8, 0)), "image_shape: expected a tuple"),
     ],
 )
 def test_bad_input_raises_value_errors(call, message):

@@ -221,7 +221,9 @@ def test_general_distribution_gradient_needs_sum_to_one(rng):
     z, ts = rng.standard_normal((5, 4)), rng.dirichlet(np.ones(4), size=5)
     f = to_numpy(concrete, logit_symbols(4), target_symbols(4, "t"))
     np.testing.assert_allclose(f(z, ts), cross_entropy_grad(z, ts, reduction="sum")[:, 1])
-    assert any("Sum" in line for line in [str(d.loss), *d.latex()])
+    assert "Sum" in str(d.loss)
+    assert d._repr_latex_().count(r"\frac{\partial J}{\partial z_{m}}") == 3
+    assert r"\sum_{k=1}^{K}" in d._repr_latex_()
 
 
 def test_general_hessian_entry(rng):
@@ -251,6 +253,8 @@ def test_in_probabilities_rewrites_softmax_ratios():
     assert in_probabilities(sp.exp(2 * z[0]) / total**2, z) == a[0] ** 2
     # A loss keeps log S: returned unchanged.
     assert in_probabilities(sp.log(total), z) == sp.log(total)
+    with pytest.raises(ValueError, match="expr must be a SymPy expression, got str"):
+        in_probabilities("exp(z_1)", z)
     with pytest.raises(ValueError, match="a must hold 3 symbols"):
         in_probabilities(z[0], z, probability_symbols(2))
 
@@ -550,5 +554,7 @@ def test_compare_values_locates_a_difference_and_can_hide_the_points():
     assert not wrong_shape.equal and wrong_shape.method == "form"
     with pytest.raises(ValueError, match="expected must have shape"):
         compare_values(np.ones((1, 1, 1)), np.ones((1, 1, 1)))
+    with pytest.raises(ValueError, match="rtol must be a number >= 0"):
+        compare_values([1.0], [1.0], rtol=-1.0)
     with pytest.raises(ValueError, match="must be arrays of numbers"):
         compare_values(["x"], [1.0])

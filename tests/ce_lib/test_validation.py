@@ -236,6 +236,8 @@ def test_ignored_labels_are_exempt_from_the_range_check():
         ([[1, 2], [0]], None, r"one label per sample, but sample 0 holds 2 labels \[1, 2\]"),
         ([1, [2, 0]], None, r"one label per sample, but sample 1 holds 2 labels \[2, 0\]"),
         ([[1, 0, 0], [0, 1]], None, r"sample 1 holds 2 labels \[0, 1\]"),
+        ([[1, 0, 0], 2], None, r"one row per sample, but sample 1 differs in length from sample 0"),
+        (np.array([[1, 2], [0]], dtype=object), None, r"sample 0 holds 2 labels \[1, 2\]"),
         ([[0, 1], [1, 2]], None, r"one label per sample, labels of shape \(2,\).*sample 0 holds 2"),
         (
             [[1, 1, 0], [0, 1, 0]],

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SOLUTIONS = ROOT / "solutions"
 RELEASE = ROOT / "notebooks"
 BIN = Path(sys.executable).parent
-NBGRADER = BIN / "nbgrader"
+NBGRADER_COURSE = Path(__file__).with_name("nbgrader_course.py")
 #: A fixed secret, so that the hidden cases of a test run are reproducible.
 TEST_SECRET = "tests/lessons secret"
 #: Student ids of the temporary course: the solution submitted as-is, the untouched release.
@@ -68,20 +68,20 @@ def course_env():
     return env
 
 
-def run_nbgrader(course, *args):
-    r"""Run ``nbgrader *args`` in ``course``; fail the test with its output if it fails."""
+def run_nbgrader(course, command, *names):
+    r"""Run nbgrader's ``command`` in ``course`` (see ``nbgrader_course.py``); fail on failure."""
     process = subprocess.run(
-        [str(NBGRADER), *args],
+        [sys.executable, str(NBGRADER_COURSE), command, str(course), *names],
         cwd=course,
         env=course_env(),
         capture_output=True,
         text=True,
-        timeout=900,
+        timeout=1200,
     )
     if process.returncode != 0:
         pytest.fail(
-            f"nbgrader {' '.join(args)} exited with {process.returncode}:\n"
-            f"{process.stdout[-3000:]}\n{process.stderr[-3000:]}"
+            f"nbgrader {command} {' '.join(names)} exited with {process.returncode}:\n"
+            f"{process.stdout[-3000:]}\n{process.stderr[-5000:]}"
         )
     return process
 
@@ -94,8 +94,7 @@ def course_copy(tmp_path_factory):
     shutil.copytree(
         SOLUTIONS, course / "solutions", ignore=shutil.ignore_patterns(".ipynb_checkpoints")
     )
-    for lesson in LESSONS:
-        run_nbgrader(course, "generate_assignment", lesson, "--force")
+    run_nbgrader(course, "generate", *LESSONS)
     return course
 
 
@@ -117,8 +116,7 @@ def autograded(course_copy):
             target = submitted / student / lesson / f"{lesson}.ipynb"
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
-    for lesson in LESSONS:
-        run_nbgrader(course_copy, "autograde", lesson)
+    run_nbgrader(course_copy, "autograde", SOLUTION_STUDENT, BLANK_STUDENT)
     scores = {}
     with Gradebook(f"sqlite:///{course_copy / 'gradebook.db'}") as gradebook:
         for lesson in LESSONS:

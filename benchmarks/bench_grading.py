@@ -1,0 +1,177 @@
+r"""Throughput of ``ce-grade autograde --jobs 2`` against stock ``nbgrader autograde``.
+
+Both grade the same fixed class of benign lesson-3 submissions (correct and buggy, no
+attacks, so that no time limit is hit) in temporary copies of the course, on the same
+machine, in the same run. The script prints the wall times, submissions per second, the
+ratio, the cost per submission and where the time of ``ce-grade`` goes.
+
+Run it from anywhere::
+
+    python benchmarks/bench_grading.py            # 16 submissions
+    python benchmarks/bench_grading.py --size 32
+    python benchmarks/bench_grading.py --quick    # 2 submissions, a smoke test
+
+The target is a ratio of at least 2 with the sandbox on.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from autograder.batch import find_submissions
+from autograder.gradebook import GradebookWriter, generate_assignment, nbgrader_command
+from autograder.outputs import ClassOutputs
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE_CLASS = ROOT / "autograder" / "examples" / "class" / "submitted"
+LESSON = "lesson3_implement"
+SECRET = "benchmark secret"
+#: The benign example students: correct answers and one per misconception (no attacks).
+BENIGN = sorted(
+    path.name
+    for path in EXAMPLE_CLASS.iterdir()
+    if path.name.startswith(("correct_", "mc_")) and path.name != "mc_uses_reference"
+)
+
+
+def make_course(folder):
+    """A course copy with lesson 3 released (its grade cells known to the gradebook)."""
+    folder.mkdir(parents=True)
+    shutil.copy(ROOT / "nbgrader_config.py", folder)
+    shutil.copytree(ROOT / "solutions" / LESSON, folder / "solutions" / LESSON)
+    generate_assignment(folder, LESSON)
+    return folder
+
+
+def fill_class(course, size):
+    """``size`` submissions cycling over the benign students, each under its own id."""
+    for index in range(size):
+        student = BENIGN[index % len(BENIGN)]
+        target = course / "submitted" / f"s{index:02d}_{student}" / LESSON
+        target.mkdir(parents=True)
+        shutil.copy(EXAMPLE_CLASS / student / LESSON / f"{LESSON}.ipynb", target)
+    return course / "submitted"
+
+
+def environment():
+    env = dict(os.environ, CE_GRADE_SECRET=SECRET)
+    scripts = str(Path(sys.executable).parent)
+    env["PATH"] = os.pathsep.join([scripts, env.get("PATH", "")])
+    return env
+
+
+def timed(command, cwd):
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=cwd, env=environment(), capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout[-3000:] + result.stderr[-3000:])
+        raise SystemExit(f"command failed: {' '.join(command)}")
+    return wall
+
+
+def run_stock(course):
+    return timed([*nbgrader_command(), "autograde", LESSON, "--force"], course)
+
+
+def run_ce_grade(course, out, jobs):
+    command = [sys.executable, "-m", "autograder.cli", "autograde", str(course / "submitted")]
+    command += ["--out", str(out), "--jobs", str(jobs), "--course-root", str(course), "--quiet"]
+    return timed(command, course)
+
+
+def stock_scores(course):
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        return {
+            s.student.id: round(s.score, 4) for s in gradebook.find_assignment(LESSON).submissions
+        }
+
+
+def sandbox_start_cost(repeats=3):
+    """Median wall time of starting and stopping an empty sandbox (numpy imported)."""
+    from autograder.sandbox.launcher import Limits, Sandbox
+
+    times, isolation = [], None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        with Sandbox(Limits(), []) as box:
+            box.start([], {"functions": [], "modules": []})
+            isolation = box.isolation
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), isolation
+
+
+def writing_cost(reports, course, scratch):
+    """Seconds to write outputs and the gradebook for ``reports`` (the main process's work)."""
+    start = time.perf_counter()
+    outputs = ClassOutputs(scratch)
+    by_student = {s.student_id: s.path for s in find_submissions(course / "submitted")}
+    with GradebookWriter(course) as writer:
+        for report in reports:
+            outputs.add(report)
+            writer.record(report, by_student[report["student_id"]])
+    return time.perf_counter() - start
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size", type=int, default=16, help="submissions in the class")
+    parser.add_argument("--jobs", type=int, default=2, help="ce-grade local workers")
+    parser.add_argument("--quick", action="store_true", help="2 submissions: a smoke test")
+    args = parser.parse_args(argv)
+    size = 2 if args.quick else args.size
+    if size < 1 or args.jobs < 1:
+        parser.error(f"--size and --jobs must be positive, got {size} and {args.jobs}")
+
+    with tempfile.TemporaryDirectory(prefix="bench-grading-") as scratch:
+        scratch = Path(scratch)
+        template = make_course(scratch / "template")
+        fill_class(template, size)
+        stock_course = Path(shutil.copytree(template, scratch / "stock"))
+        ce_course = Path(shutil.copytree(template, scratch / "ce"))
+        out = scratch / "out"
+
+        print(f"class: {size} benign lesson-3 submissions; machine: {os.cpu_count()} cores")
+        stock_wall = run_stock(stock_course)
+        ce_wall = run_ce_grade(ce_course, out, args.jobs)
+
+        reports = [json.loads(p.read_text()) for p in sorted(out.glob("reports/*/*/*.json"))]
+        ce_scores = {r["student_id"]: round(r["score"], 4) for r in reports}
+        stock = stock_scores(stock_course)
+        agree = sum(abs(stock.get(k, -1) - v) < 1e-3 for k, v in ce_scores.items())
+        durations = [r["duration_s"] for r in reports]
+        start_cost, isolation = sandbox_start_cost()
+        write_cost = writing_cost(reports, Path(shutil.copytree(template, scratch / "w")),
+                                  scratch / "w-out")  # fmt: skip
+
+    per_grade = statistics.median(durations)
+    print(f"stock nbgrader autograde : {stock_wall:7.2f} s  {size / stock_wall:6.3f} subm/s  "
+          f"{stock_wall / size:6.2f} s per submission")  # fmt: skip
+    print(f"ce-grade --jobs {args.jobs}        : {ce_wall:7.2f} s  {size / ce_wall:6.3f} subm/s  "
+          f"{ce_wall / size:6.2f} s per submission")  # fmt: skip
+    print(f"throughput ratio (ce-grade / stock): {stock_wall / ce_wall:.2f}x (target >= 2x)")
+    print(f"scores agree on {agree} of {len(ce_scores)} submissions")
+    print("where the time of ce-grade goes:")
+    print(f"  isolation                     : {isolation}")
+    print(f"  sandbox start (empty, median) : {start_cost:6.2f} s per sandbox")
+    print(f"  grade_notebook (median)       : {per_grade:6.2f} s per submission "
+          f"(sandbox start, student cells, hidden and public cases, comparison)")  # fmt: skip
+    print(f"  student cells + tests (median): {max(per_grade - start_cost, 0.0):6.2f} s")
+    print(f"  writing outputs + gradebook   : {write_cost / max(len(reports), 1):6.3f} s "
+          f"per submission (main process)")  # fmt: skip
+    fixed = ce_wall - sum(durations) / args.jobs - write_cost
+    print(f"  start-up and scheduling       : {fixed:6.2f} s in total (CLI, worker processes)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

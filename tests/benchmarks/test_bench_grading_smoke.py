@@ -1,0 +1,39 @@
+"""The grading benchmark runs end to end and prints its figures (speed is not judged here)."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_grading.py"
+
+
+def run_benchmark(*args):
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), *args],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+
+
+def test_quick_run_grades_with_both_and_prints_the_ratio():
+    result = run_benchmark("--quick")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "class: 2 benign lesson-3 submissions" in out
+    for label in ("stock nbgrader autograde", "ce-grade --jobs 2"):
+        row = re.search(rf"{re.escape(label)}\s*:\s*(\d+\.\d+) s\s+(\d+\.\d+) subm/s", out)
+        assert row and float(row.group(1)) > 0 and float(row.group(2)) > 0, out
+    ratio = re.search(r"throughput ratio \(ce-grade / stock\): (\d+\.\d+)x", out)
+    assert ratio and float(ratio.group(1)) > 0, out
+    # Both graders run the same definitions: benign submissions get the same scores.
+    assert "scores agree on 2 of 2 submissions" in out
+    assert re.search(r"isolation\s*: (bubblewrap|rlimit)", out), out
+
+
+def test_bad_size_is_refused():
+    result = run_benchmark("--size", "0")
+    assert result.returncode == 2
+    assert "must be positive" in result.stderr

@@ -1,0 +1,123 @@
+"""The test definitions of lessons 1 and 2 tell right answers from the usual wrong ones."""
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from autograder import check
+from autograder.definitions import get_test
+from ce_lib.symbolic import logit_symbols, probability_symbols, target_symbols
+
+SECRET = b"tests/lessons definitions"
+
+z1, z2, z3 = logit_symbols(3)
+a1, a2, a3 = probability_symbols(3)
+t1, t2, t3 = target_symbols(3, "t")
+DENOMINATOR = sp.exp(z1) + sp.exp(z2) + sp.exp(z3)
+
+
+def run(test_id, answer):
+    return get_test(test_id).run_in_process(answer, hidden=True, secret=SECRET)
+
+
+def stable_softmax(z):
+    e = np.exp(z - np.max(z))
+    return e / e.sum()
+
+
+def literal_softmax(z):
+    with np.errstate(all="ignore"):
+        return np.exp(z) / np.exp(z).sum()
+
+
+def test_softmax_one_accepts_a_stable_softmax():
+    result = run("l1_softmax_one", stable_softmax)
+    assert result.passed and result.points == result.max_points
+
+
+def test_softmax_one_diagnoses_the_missing_max_shift():
+    result = run("l1_softmax_one", literal_softmax)
+    assert not result.passed
+    assert 0 < result.points < result.max_points
+    assert result.misconceptions == ["unstable_softmax"]
+
+
+@pytest.mark.parametrize(
+    ("answer", "code"),
+    [
+        (lambda z, y: 1.0 - stable_softmax(z)[y], "missing_log"),
+        (lambda z, y: float(-np.log(stable_softmax(z)).sum()), "several_labels_summed"),
+    ],
+)
+def test_loss_one_diagnoses_wrong_losses(answer, code):
+    result = run("l1_loss_one", answer)
+    assert not result.passed
+    assert code in result.misconceptions
+
+
+def test_loss_one_needs_log_sum_exp_when_the_true_class_underflows():
+    def through_probabilities(z, y):
+        with np.errstate(divide="ignore"):
+            return float(-np.log(stable_softmax(z)[y]))
+
+    result = run("l1_loss_one", through_probabilities)
+    assert not result.passed
+    assert "a_y underflows" in result.message
+
+
+@pytest.mark.parametrize(
+    ("test_id", "right", "wrong"),
+    [
+        ("l1_loss_uniform", np.log(10.0), 0.1),
+        ("l1_probability_for_unit_loss", np.exp(-1.0), 1.0),
+        ("l1_several_labels_best", 3 * np.log(3.0), 0.0),
+        ("l2_gradient_sum", 0.0, 1.0),
+        ("l2_true_class_entry_uniform", -0.75, 0.75),
+    ],
+)
+def test_value_questions(test_id, right, wrong):
+    assert run(test_id, right).passed
+    assert not run(test_id, wrong).passed
+
+
+def test_the_log_sum_exp_form_of_the_loss_is_accepted():
+    assert run("l2_loss_k3", -z3 + sp.log(DENOMINATOR)).passed
+    assert not run("l2_loss_k3", -z3).passed
+
+
+def test_gradient_in_z_diagnoses_a_flipped_sign():
+    gradient = [sp.exp(z) / DENOMINATOR - int(k == 2) for k, z in enumerate((z1, z2, z3))]
+    assert run("l2_grad_k3", gradient).passed
+    result = run("l2_grad_k3", [-g for g in gradient])
+    assert not result.passed and "sign_flipped" in result.misconceptions
+
+
+def test_gradient_in_a_is_graded_on_the_simplex():
+    # a_1 + a_2 + a_3 = 1, so -(a_1 + a_2) is the true-class entry as well as a_3 - 1.
+    assert run("l2_grad_in_a", [a1, a2, -(a1 + a2)]).passed
+    result = run("l2_grad_in_a", [a1, a2, a3])
+    assert not result.passed and "missing_true_class_term" in result.misconceptions
+
+
+def test_soft_target_gradient_does_not_assume_targets_summing_to_one():
+    total = t1 + t2 + t3
+    in_a = [a * total - t for a, t in zip((a1, a2, a3), (t1, t2, t3), strict=True)]
+    assert run("l2_grad_soft_in_a", in_a).passed
+    assert not run("l2_grad_soft_in_a", [a1 - t1, a2 - t2, a3 - t3]).passed
+    in_z = [
+        sp.exp(z) / DENOMINATOR * total - t for z, t in zip((z1, z2, z3), (t1, t2, t3), strict=True)
+    ]
+    assert run("l2_grad_soft", in_z).passed
+    assert not run("l2_grad_soft", [sp.exp(z1) / DENOMINATOR - t1, 0, 0]).passed
+
+
+def test_expressions_in_unknown_symbols_are_wrong_not_crashes():
+    result = run("l2_loss_k3", -sp.Symbol("z3") + sp.log(DENOMINATOR))
+    assert not result.passed
+    assert "does not define" in result.message
+
+
+@pytest.mark.parametrize("test_id", ["l1_loss_uniform", "l2_loss_k3", "l2_grad_soft"])
+def test_an_answer_still_none_is_an_unfilled_exercise(test_id):
+    with pytest.raises(NotImplementedError, match="not answered yet"):
+        check(test_id, None)
