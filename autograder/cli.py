@@ -273,7 +273,7 @@ def _solution_lessons(course_root):
 
 
 def _cmd_release(args):
-    from autograder.gradebook import generate_assignment
+    from autograder.gradebook import release_lessons
 
     course_root = _course_root(args)
     if course_root is None or not (course_root / "solutions").is_dir():
@@ -285,23 +285,29 @@ def _cmd_release(args):
         raise SystemExit(
             f"ce-grade: error: lesson must be one of {', '.join(available)}; got {unknown[0]!r}"
         )
-    for lesson in lessons:
-        result = generate_assignment(course_root, lesson, check=False)
-        if result.returncode != 0:
-            sys.stderr.write(result.stdout + result.stderr)
-            raise SystemExit(f"ce-grade: error: nbgrader generate_assignment {lesson} failed")
-        print(f"released {lesson} -> {course_root / 'notebooks' / lesson}")
+    failed = []
+    for lesson, error in release_lessons(course_root, lessons).items():
+        if error:
+            sys.stderr.write(f"{lesson}: {error}\n")
+            failed.append(lesson)
+        else:
+            print(f"released {lesson} -> {course_root / 'notebooks' / lesson}")
+    if failed:
+        raise SystemExit(f"ce-grade: error: nbgrader could not release {', '.join(failed)}")
     return 0
 
 
 def _release_drift(course_root, lessons):
     # Release into a scratch folder and compare with the committed student versions.
-    from autograder.gradebook import generate_assignment
+    from autograder.gradebook import release_lessons
 
     drifted = []
     with tempfile.TemporaryDirectory(prefix="ce-grade-demo-release-") as scratch:
+        errors = release_lessons(course_root, lessons, release_directory=scratch)
         for lesson in lessons:
-            generate_assignment(course_root, lesson, release_directory=scratch)
+            if errors[lesson]:
+                drifted.append(lesson)
+                continue
             fresh, committed = Path(scratch) / lesson, course_root / "notebooks" / lesson
             comparison = filecmp.dircmp(fresh, committed) if committed.is_dir() else None
             if comparison is None or comparison.left_only or comparison.right_only:
@@ -380,7 +386,11 @@ def main(argv=None):
         "release": _cmd_release,
         "demo": _cmd_demo,
     }
-    return handlers[args.command](args)
+    try:
+        return handlers[args.command](args)
+    except OSError as error:
+        # A full disk or a read-only output folder: every report written so far is kept.
+        raise SystemExit(f"ce-grade: error: {error}") from None
 
 
 if __name__ == "__main__":

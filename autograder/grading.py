@@ -22,8 +22,8 @@ import re
 import time
 from pathlib import Path
 
-from autograder.definitions import forbidden_for, lesson_ids, tests_for_lesson
-from autograder.definitions import get_test as _get_test
+from autograder import definitions
+from autograder.definitions import forbidden_for, lesson_ids
 from autograder.sandbox.launcher import Limits, Sandbox, SandboxError, private_course_paths
 from autograder.secret import default_course_root
 
@@ -85,7 +85,7 @@ def infer_lesson_id(path, notebook=None):
         grade_id = _nbgrader_metadata(cell).get("grade_id") if isinstance(cell, dict) else None
         if isinstance(grade_id, str):
             try:
-                return _get_test(grade_id).lesson
+                return definitions.get_test(grade_id).lesson
             except ValueError:
                 continue
     return None
@@ -231,7 +231,7 @@ def grade_notebook(path, *, lesson_id=None, secret, limits=None, course_root=Non
     if lesson_id is None or lesson_id not in lesson_ids():
         reason = read_error or "could not tell which lesson this notebook belongs to"
         return _report(lesson_id, path, [], "failed", reason, "none", [], started)
-    tests = tests_for_lesson(lesson_id)
+    tests = definitions.tests_for_lesson(lesson_id)
     if notebook is None:
         results = [test.failed_result(f"Not graded: {read_error}.") for test in tests]
         return _report(lesson_id, path, results, "failed", read_error, "none", [], started)

@@ -1,7 +1,7 @@
 r"""Build the example class: lesson 3 submissions made from the student version and code files.
 
-Each example student is one file in ``class/students/``. A ``.py`` file is split into sections
-by lines ``# %% <action>``:
+Each example student is one file in ``class/students/``. A ``.cells`` file (Python code that
+is never imported) is split into sections by lines ``# %% <action>``:
 
 ``# %% <grade_id>``
     replaces the source of the notebook cell with that nbgrader ``grade_id`` (a solution cell
@@ -57,7 +57,7 @@ _SECTION = re.compile(r"^# %% (.+)$", re.MULTILINE)
 
 def student_ids():
     r"""Return the ids of the example students, sorted."""
-    return sorted(path.stem for path in STUDENTS_DIR.iterdir() if path.suffix in (".py", ".txt"))
+    return sorted(path.stem for path in STUDENTS_DIR.iterdir() if path.suffix in (".cells", ".txt"))
 
 
 def expected_outcomes():
@@ -92,7 +92,7 @@ def _index_of(cells, grade_id):
 
 
 def _section_body(student_id, action):
-    text = (STUDENTS_DIR / f"{student_id}.py").read_text(encoding="utf-8")
+    text = (STUDENTS_DIR / f"{student_id}.cells").read_text(encoding="utf-8")
     for name, body in parse_sections(text):
         if name == action:
             return body
@@ -126,7 +126,7 @@ def build_class(student_version_path, submitted_dir=SUBMITTED_DIR):
     for student_id in ids:
         target = submission_path(student_id, submitted_dir)
         target.parent.mkdir(parents=True, exist_ok=True)
-        source = STUDENTS_DIR / f"{student_id}.py"
+        source = STUDENTS_DIR / f"{student_id}.cells"
         if not source.exists():
             shutil.copyfile(STUDENTS_DIR / f"{student_id}.txt", target)
             continue

@@ -228,3 +228,12 @@ def test_an_interrupted_run_keeps_the_grades_already_written(tmp_path, secret_fi
     assert set(read_grades(out)) == {"a_first"}
     assert json.loads(first_report.read_text())["score"] == 10
     assert not list(out.rglob("*.tmp"))
+
+
+def test_release_reports_a_lesson_nbgrader_cannot_build(course, capsys):
+    broken = course / "solutions" / "lesson9_broken"
+    broken.mkdir()
+    (broken / "lesson9_broken.ipynb").write_text("not a notebook")
+    with pytest.raises(SystemExit, match="nbgrader could not release lesson9_broken"):
+        cli.main(["release", "lesson9_broken", "--course-root", str(course)])
+    assert "lesson9_broken" in capsys.readouterr().err

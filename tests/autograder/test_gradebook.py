@@ -182,3 +182,22 @@ def test_an_unknown_assignment_is_not_recorded(course):
     with GradebookWriter(course) as writer:
         assert not writer.record(report, submitted_path(course))
     assert not (course / "autograded").exists()
+
+
+def test_the_submission_time_from_nbgrader_collect_is_kept(course):
+    (submitted_path(course).parent / "timestamp.txt").write_text("2026-01-05 12:30:00.000000 UTC")
+    with GradebookWriter(course) as writer:
+        writer.record(report_for("ada", {}), submitted_path(course))
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        stamp = gradebook.find_submission(LESSON, "ada").timestamp
+    assert (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute) == (2026, 1, 5, 12, 30)
+
+
+def test_a_failed_write_leaves_the_writer_usable(course):
+    first = definitions.tests_for_lesson(LESSON)[0]
+    broken = report_for("ada", {first.id: "not a number"})
+    with GradebookWriter(course) as writer:
+        with pytest.raises(ValueError):
+            writer.record(broken, submitted_path(course))
+        assert writer.record(report_for("bob", {first.id: 1.0}), submitted_path(course))
+    assert auto_scores(course, "bob")[first.id] == 1.0

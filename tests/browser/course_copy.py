@@ -76,8 +76,8 @@ def write_harness_notebook(path: Path) -> None:
     r"""Write a small notebook holding one of everything the lesson checks look for.
 
     A markdown cell, a static figure, a slider driving a figure, an unfilled
-    exercise, a cell after it and a cell writing to stderr: the harness must find
-    each of them, which proves its checks can fail.
+    exercise, a cell after it, a cell writing to stderr and one naming the kernel's
+    environment: the harness must find each of them, which proves its checks can fail.
     """
     notebook = nbformat.v4.new_notebook()
     notebook.metadata["kernelspec"] = {
@@ -108,6 +108,7 @@ def write_harness_notebook(path: Path) -> None:
         ),
         nbformat.v4.new_code_cell("print('ran after the error')"),
         nbformat.v4.new_code_cell("import sys\n\nprint('a warning', file=sys.stderr)"),
+        nbformat.v4.new_code_cell("import ce_lib\n\nprint(sys.prefix)"),
         nbformat.v4.new_code_cell(""),
     ]
     path.parent.mkdir(parents=True, exist_ok=True)

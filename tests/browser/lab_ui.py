@@ -104,6 +104,11 @@ def load_jupyterlab(page, lab: RunningLab, *, timeout: float = 120.0) -> None:
     page.goto(f"{lab.base_url}/lab/workspaces/browser-tests?reset&token={lab.token}")
     page.wait_for_selector(".lm-MenuBar-item", timeout=timeout * 1000)
     page.wait_for_selector(".jp-Launcher", timeout=timeout * 1000)
+    collapse_left_sidebar(page)
+
+
+def collapse_left_sidebar(page) -> None:
+    r"""Collapse the left sidebar if a panel is open, as a click on its active tab does."""
     current = page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current")
     if current.count():
         current.first.click()
@@ -157,6 +162,8 @@ class LabNotebookPage:
             self.page.locator(".jp-Dialog .jp-mod-accept").click()
             self.page.wait_for_selector(_CELLS, timeout=self.timeout * 1000)
             self._accept_kernel_dialog()
+            # Opening from a path shows the file browser; fold it for wider screenshots.
+            collapse_left_sidebar(self.page)
             self._wait_for(self._kernel_idle, "the notebook's kernel to start and be idle")
 
     def _accept_kernel_dialog(self) -> None:
@@ -184,9 +191,7 @@ class LabNotebookPage:
 
     def select_cell(self, index: int) -> None:
         r"""Select cell ``index`` as a learner does: click its prompt (command mode)."""
-        prompt = self.page.locator(_CELLS).nth(index).locator(".jp-InputArea-prompt")
-        prompt.scroll_into_view_if_needed()
-        prompt.click()
+        self.page.locator(_CELLS).nth(index).locator(".jp-InputArea-prompt").click()
 
     def run_every_cell(self) -> None:
         r"""Run all cells, and go on past every error as a learner would.
@@ -341,7 +346,7 @@ class LabNotebookPage:
         scroller.evaluate("(el) => { el.scrollTop = 0; }")
         paths = []
         for number in range(1, max_pages + 1):
-            self.page.wait_for_timeout(150)
+            self.page.wait_for_timeout(50)  # let the scrolled cells paint
             path = folder / f"page-{number:02d}.png"
             self.page.screenshot(path=path)
             paths.append(path)

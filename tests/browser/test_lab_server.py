@@ -3,8 +3,11 @@ r"""The test server fails fast and clearly when JupyterLab does not come up, and
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -77,3 +80,46 @@ def _running(command: list[str]) -> bool:
         except OSError:
             continue
     return False
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="parent-death signal is Linux-only")
+def test_server_is_stopped_when_the_test_process_is_killed(tmp_path):
+    # A test process that starts a (never answering) server, then is killed outright.
+    script = f"""
+import sys
+from pathlib import Path
+sys.path.insert(0, {str(Path(__file__).parents[1])!r})
+from browser.lab_server import running_jupyterlab
+server = [sys.executable, "-c", "import os, time; print(os.getpid(), flush=True); time.sleep(600)"]
+with running_jupyterlab(Path({str(tmp_path)!r}), Path({str(tmp_path / "state")!r}),
+                        startup_timeout=600, command=server):
+    pass
+"""
+    test_process = subprocess.Popen([sys.executable, "-c", script])
+    log = tmp_path / "state" / "jupyterlab.log"
+    server_pid = _wait_for_value(lambda: log.read_text().strip() if log.is_file() else "")
+    os.kill(test_process.pid, signal.SIGKILL)
+    test_process.wait(timeout=10)
+    try:
+        _wait_for_value(lambda: not _alive(server_pid))
+    except AssertionError:
+        os.kill(int(server_pid), signal.SIGKILL)  # leave nothing behind, then fail
+        raise AssertionError(f"server {server_pid} outlived the killed test process") from None
+
+
+def _wait_for_value(read, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = read()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError("timed out")
+
+
+def _alive(pid: str) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"  # a zombie has exited and only waits to be reaped

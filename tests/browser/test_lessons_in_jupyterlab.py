@@ -10,6 +10,7 @@ saved file. Screenshots of each notebook land in ``out/screenshots/jupyterlab/``
 from __future__ import annotations
 
 import contextlib
+import sys
 from pathlib import Path
 
 import nbformat
@@ -45,6 +46,8 @@ def notebook_in_lab(lab_session, relative_path: str, screenshots: Path):
     the kernel is shut down and JupyterLab is reloaded, so the next notebook starts clean.
     """
     page, jupyterlab, step_timings = lab_session
+    for stale in screenshots.glob("*.png"):  # from an earlier run
+        stale.unlink()
     notebook = LabNotebookPage(page, jupyterlab, relative_path)
     try:
         yield notebook
@@ -133,6 +136,9 @@ def test_harness_sees_what_a_learner_sees(lab_session, screenshots):
         assert figure_problems(saved, rendered) == []
         assert [len(rendered[i].images) for i in (1, 2)] == [1, 1]
         assert rendered[2].sliders == 1
+        # The kernel is the project's environment (ce_lib imports), nbgrader's extension is on.
+        assert saved.cells[6].outputs[0].text.strip() == sys.prefix
+        assert notebook.page.locator(".lm-MenuBar-item", has_text="Nbgrader").count() == 1
         assert_control_redraws_figure(notebook, folder)
 
 
