@@ -35,15 +35,18 @@ def _pyproject_digest() -> str:
 def ensure_environment() -> None:
     """Create ``.venv`` and install the project into it unless it is already up to date."""
     if sys.version_info < MIN_PYTHON:
-        sys.exit(f"run.py needs Python {'.'.join(map(str, MIN_PYTHON))} or newer, "
-                 f"this is {sys.version.split()[0]}")
+        sys.exit(
+            f"run.py needs Python {'.'.join(map(str, MIN_PYTHON))} or newer, "
+            f"this is {sys.version.split()[0]}"
+        )
     if STAMP.exists() and STAMP.read_text().strip() == _pyproject_digest():
         return
     if not (BIN / "python").exists():
         print(f"Creating the virtual environment in {VENV} ...", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
-    print("Installing the course and its dependencies (first run takes a few minutes) ...",
-          flush=True)
+    print(
+        "Installing the course and its dependencies (first run takes a few minutes) ...", flush=True
+    )
     pip = [str(BIN / "python"), "-m", "pip", "--disable-pip-version-check"]
     subprocess.run([*pip, "install", "--quiet", "--upgrade", "pip"], check=True)
     subprocess.run([*pip, "install", "--quiet", "--editable", f"{ROOT}[test]"], check=True)
@@ -70,9 +73,16 @@ def main(argv: list[str]) -> int:
         return _exec([str(BIN / "ce-grade"), "demo", *rest])
     if command == "test":
         return _exec([str(BIN / "python"), "-m", "pytest", *rest])
-    lab = [str(BIN / "jupyter"), "lab", f"--notebook-dir={ROOT / 'notebooks'}"]
+    lab = [
+        str(BIN / "jupyter"),
+        "lab",
+        f"--notebook-dir={ROOT / 'notebooks'}",
+        "--LabApp.news_url=None",  # the lessons need no network; do not fetch news
+    ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         lab.append("--allow-root")  # JupyterLab refuses to start as root without it
+    # A non-inline backend left in the environment (Agg, say) would hide every figure.
+    os.environ.pop("MPLBACKEND", None)
     return _exec([*lab, *rest])
 
 

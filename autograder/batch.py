@@ -222,6 +222,8 @@ def _worker_context():
     import threading
 
     if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        import nbformat  # noqa: F401  (the grader reads notebooks with it)
+
         import autograder.grading  # noqa: F401  (imported once, before the fork)
 
         return multiprocessing.get_context("fork")

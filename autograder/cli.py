@@ -17,6 +17,7 @@ example class.
 """
 
 import argparse
+import contextlib
 import filecmp
 import json
 import logging
@@ -179,46 +180,46 @@ def run_autograde(
     submissions = find_submissions(submitted)
     by_key = {(s.student_id, s.assignment_id, s.notebook_id): s for s in submissions}
     outputs = ClassOutputs(out)
-    writer = None
     has_config = course_root is not None and (Path(course_root) / "nbgrader_config.py").is_file()
-    if gradebook and has_config:
-        from autograder.gradebook import GradebookWriter
-
-        writer = GradebookWriter(course_root).__enter__()
     reports = []
-    try:
-        with tqdm(
-            total=len(submissions),
-            file=sys.stderr,
-            unit="notebook",
-            desc="grading",
-            disable=not progress,
-            dynamic_ncols=True,
-        ) as bar:
-            for report in grade_submissions(
-                submissions,
-                secret=secret,
-                jobs=jobs,
-                scheduler=scheduler,
-                course_root=course_root,
-                limits=limits,
-            ):
-                outputs.add(report)
-                if writer is not None:
-                    key = (report["student_id"], report["assignment_id"], report["notebook_id"])
-                    try:
-                        writer.record(report, by_key[key].path)
-                    except Exception as error:  # a gradebook problem must not lose the run
-                        bar.write(
-                            f"ce-grade: warning: gradebook not updated for "
-                            f"{'/'.join(key)}: {type(error).__name__}: {error}",
-                            file=sys.stderr,
-                        )
-                reports.append(report)
-                bar.update(1)
-    finally:
-        if writer is not None:
-            writer.__exit__(None, None, None)
+    with contextlib.ExitStack() as stack:
+        writer = None
+        bar = stack.enter_context(
+            tqdm(
+                total=len(submissions),
+                file=sys.stderr,
+                unit="notebook",
+                desc="grading",
+                disable=not progress,
+                dynamic_ncols=True,
+            )
+        )
+        for report in grade_submissions(
+            submissions,
+            secret=secret,
+            jobs=jobs,
+            scheduler=scheduler,
+            course_root=course_root,
+            limits=limits,
+        ):
+            outputs.add(report)
+            if gradebook and has_config and writer is None:
+                # Opened once the workers run: importing nbgrader then overlaps with grading.
+                from autograder.gradebook import GradebookWriter
+
+                writer = stack.enter_context(GradebookWriter(course_root))
+            if writer is not None:
+                key = (report["student_id"], report["assignment_id"], report["notebook_id"])
+                try:
+                    writer.record(report, by_key[key].path)
+                except Exception as error:  # a gradebook problem must not lose the run
+                    bar.write(
+                        f"ce-grade: warning: gradebook not updated for "
+                        f"{'/'.join(key)}: {type(error).__name__}: {error}",
+                        file=sys.stderr,
+                    )
+            reports.append(report)
+            bar.update(1)
     return reports
 
 
@@ -265,6 +266,8 @@ def _cmd_check(args):
         print(json.dumps(report, indent=2, sort_keys=True))
     else:
         print(format_report(report))
+        if not report.get("tests") and lesson_id is None:
+            print(f"hint: name the lesson with --lesson, one of {', '.join(_lesson_ids())}")
     return 0
 
 

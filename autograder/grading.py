@@ -250,77 +250,81 @@ def _grade(path, notebook, lesson_id, tests, secret, limits, course_root, starte
     forbidden = {"functions": forbidden.functions, "modules": forbidden.modules}
     hidden_paths = _hidden_paths(path, course_root, limits)
     cases = {test.id: test.cases(hidden=True, secret=secret) for test in tests}
-
-    results = {}
+    # Every public case is asked before any hidden one: what the student's code says about a
+    # public case (an exception message) is shown, so it must not have seen hidden inputs yet.
+    pending = [(test, False) for test in tests] + [(test, True) for test in tests]
+    answers = {test.id: {} for test in tests}
+    attempts = {test.id: False for test in tests}
+    stopped = {}
     stops = []
     isolation = "none"
-    cell_attempts = []
-    pending = list(tests)
+    cell_attempts = None
     restarts_left = 2
     out_of_memory = False
     while pending:
-        elapsed = time.monotonic() - started
-        budget = limits.notebook_timeout_s - elapsed
+        budget = limits.notebook_timeout_s - (time.monotonic() - started)
         if budget <= 0.5:
-            for test in pending:
-                results[test.id] = test.failed_result(
-                    "Not graded: the notebook used up its time limit."
-                )
             stops.append("the notebook used up its time limit")
+            for test, _ in pending:
+                stopped.setdefault(test.id, "the notebook used up its time limit")
             break
-        run_limits = _with_budget(limits, budget)
-        with Sandbox(run_limits, hidden_paths) as box:
+        with Sandbox(_with_budget(limits, budget), hidden_paths) as box:
             try:
                 ready = box.start(sources, forbidden)
             except SandboxError as error:
                 isolation = box.isolation or isolation
                 stops.append(f"while running the cells: {error}")
-                for test in pending:
-                    results[test.id] = test.failed_result(f"Not graded: {error}.")
+                for test, _ in pending:
+                    stopped.setdefault(test.id, str(error))
                 break
             isolation = box.isolation
-            if not cell_attempts:
+            if cell_attempts is None:
                 cell_attempts = list(ready.get("forbidden", []))
                 notes.extend(_cell_notes(ready.get("cell_errors", [])))
             out_of_memory |= _mentions_memory_error(ready.get("cell_errors"))
             while pending:
-                test = pending[0]
+                test, hidden = pending.pop(0)
+                if test.id in stopped:
+                    continue
+                subset = [case for case in cases[test.id] if case.hidden == hidden]
+                if not subset:
+                    continue
                 try:
-                    response = box.request(test.request(cases[test.id]))
+                    response = box.request(test.request(subset))
                 except SandboxError as error:
-                    pending.pop(0)
                     stops.append(f"{test.id}: {error}")
-                    results[test.id] = test.failed_result(f"Not graded: {error}.")
+                    stopped[test.id] = str(error)
                     break
-                pending.pop(0)
                 out_of_memory |= _mentions_memory_error(response.get("answers"))
-                results[test.id] = _evaluate(test, cases[test.id], response)
-        if pending:
-            if restarts_left == 0:
-                for test in pending:
-                    results[test.id] = test.failed_result("Not graded: the notebook kept failing.")
-                break
-            restarts_left -= 1
+                attempts[test.id] |= bool(response.get("forbidden"))
+                answers[test.id][hidden] = _clean_answers(response, len(subset))
+        if pending and restarts_left == 0:
+            for test, _ in pending:
+                stopped.setdefault(test.id, "the notebook kept failing")
+            break
+        restarts_left -= 1
 
-    if cell_attempts:
-        for test in tests:
-            result = results[test.id]
-            if not result.passed and "uses_reference" not in result.misconceptions:
-                result.misconceptions.append("uses_reference")
-                result.message += _uses_reference_note()
-    ordered = [results[test.id] for test in tests]
+    results = []
+    for test in tests:
+        if test.id in stopped:
+            results.append(test.failed_result(f"Not graded: {stopped[test.id]}."))
+            continue
+        ordered = [
+            case for hidden in (False, True) for case in cases[test.id] if case.hidden == hidden
+        ]
+        given = answers[test.id].get(False, []) + answers[test.id].get(True, [])
+        extra = ["uses_reference"] if attempts[test.id] else []
+        result = test.evaluate(ordered, given, extra_codes=extra)
+        if cell_attempts and not result.passed and not extra:
+            # A forbidden import in a cell explains a test that then failed.
+            result = test.evaluate(ordered, given, extra_codes=["uses_reference"])
+        results.append(result)
     reasons = stops + tampered
     if out_of_memory:
         reasons.append(f"the code ran out of memory (limit {limits.memory_mb} MiB)")
     status = "failed" if stops else "graded"
     reason = "; ".join(reasons) if reasons else None
-    return _report(lesson_id, path, ordered, status, reason, isolation, notes, started)
-
-
-def _uses_reference_note():
-    from autograder.misconceptions import explain
-
-    return f"\n  Likely misconception [uses_reference]: {explain('uses_reference')}"
+    return _report(lesson_id, path, results, status, reason, isolation, notes, started)
 
 
 def _with_budget(limits, budget):
@@ -344,21 +348,19 @@ def _cell_notes(cell_errors):
     return notes
 
 
-def _evaluate(test, cases, response):
+def _clean_answers(response, count):
+    r"""Keep only well-formed answers; anything else counts as a wrong answer."""
     answers = response.get("answers") if isinstance(response, dict) else None
-    if not isinstance(answers, list) or len(answers) != len(cases):
-        return test.failed_result("Not graded: the notebook's process answered out of turn.")
+    if not isinstance(answers, list) or len(answers) != count:
+        return [{"error": "ProtocolError", "detail": "answered out of turn"}] * count
     clean = []
     for answer in answers:
-        if isinstance(answer, dict) and ("value" in answer or "error" in answer):
-            if "error" in answer:
-                clean.append(
-                    {"error": str(answer["error"]), "detail": str(answer.get("detail", ""))}
-                )
-            else:
-                clean.append({"value": answer["value"]})
+        if isinstance(answer, dict) and "error" in answer:
+            clean.append(
+                {"error": str(answer["error"])[:100], "detail": str(answer.get("detail", ""))}
+            )
+        elif isinstance(answer, dict) and "value" in answer:
+            clean.append({"value": answer["value"]})
         else:
             clean.append({"error": "ProtocolError", "detail": "malformed answer"})
-    attempts = response.get("forbidden") or []
-    extra = ["uses_reference"] if attempts else []
-    return test.evaluate(cases, clean, extra_codes=extra)
+    return clean

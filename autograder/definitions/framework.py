@@ -529,6 +529,20 @@ class ExpressionTest(_BaseTest):
         return [evaluate_expression(item, case.args[0]) for item in alternatives]
 
 
+def _is_forbidden_function(obj, forbidden):
+    r"""Return whether ``obj`` is one of the functions a lesson forbids (not a copy of them)."""
+    import importlib
+
+    for dotted in forbidden.functions:
+        module_name, _, attribute = dotted.rpartition(".")
+        try:
+            if obj is getattr(importlib.import_module(module_name), attribute, None):
+                return True
+        except ImportError:
+            continue
+    return False
+
+
 def check(test_id, obj, *, hidden=False):
     r"""Run test ``test_id`` on ``obj`` in this kernel and return the points earned.
 
@@ -557,9 +571,16 @@ def check(test_id, obj, *, hidden=False):
     NotImplementedError
         When the exercise is not filled in yet.
     """
-    from autograder.definitions import get_test
+    from autograder.definitions import forbidden_for, get_test
 
     test = get_test(test_id)
+    if _is_forbidden_function(obj, forbidden_for(test.lesson)):
+        result = test.failed_result(
+            f"Not graded: `{test.name}` is the course's own reference.\n"
+            f"  Likely misconception [uses_reference]: {mc.explain('uses_reference')}"
+        )
+        print(result.message)
+        raise AssertionError(result.message)
     if obj is None and test.kind in ("value", "expression"):
         # An answer cell starts as `name = None`: still None means not answered yet.
         raise NotImplementedError(f"{test_id}: `{test.name}` is not answered yet (still None).")

@@ -279,3 +279,11 @@ def test_every_registered_reference_earns_full_marks(test):
     else:
         result = test.run_in_process(test.expected(None), hidden=True, secret=SECRET)
     assert result.points == test.points, result.message
+
+
+def test_check_refuses_the_reference_itself(capsys):
+    from ce_lib import softmax as reference
+
+    with pytest.raises(AssertionError, match="uses_reference"):
+        check("l3_softmax", reference)
+    assert "course's own reference" in capsys.readouterr().out

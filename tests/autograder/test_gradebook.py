@@ -194,8 +194,10 @@ def test_the_submission_time_from_nbgrader_collect_is_kept(course):
 
 
 def test_a_failed_write_leaves_the_writer_usable(course):
+    # A report the writer cannot use is refused; the next student's report still lands.
     first = definitions.tests_for_lesson(LESSON)[0]
-    broken = report_for("ada", {first.id: "not a number"})
+    broken = report_for("ada", {})
+    broken["tests"][0]["points"] = "not a number"
     with GradebookWriter(course) as writer:
         with pytest.raises(ValueError):
             writer.record(broken, submitted_path(course))

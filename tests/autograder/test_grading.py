@@ -293,3 +293,18 @@ def test_a_string_is_never_parsed_as_an_expression(tmp_path, monkeypatch):
     report = grade_notebook(path, secret=SECRET, limits=LIMITS, course_root=tmp_path)
     assert report["score"] == 0.0
     assert "SymPy expression" in report["tests"][2]["message"]
+
+
+def test_public_feedback_cannot_carry_hidden_inputs(tmp_path, course):
+    # The softmax remembers every input it sees; the loss raises them on its public cases.
+    remembering = SOFTMAX.replace(
+        "def softmax(z):", "SEEN = []\n\ndef softmax(z):\n    SEEN.append(z.tolist())"
+    )
+    raising = "def cross_entropy(z, y):\n    raise ValueError(repr(SEEN[-1]))\n"
+    report = _grade(_submit(tmp_path, _lesson_notebook(softmax=remembering, loss=raising)), course)
+    from autograder.definitions import get_test
+
+    message = report["tests"][1]["message"]
+    for case in get_test("l3_softmax").cases(hidden=True, secret=SECRET):
+        if case.hidden:
+            assert repr(case.args[0].tolist())[1:20] not in message

@@ -135,7 +135,7 @@ class LabNotebookPage:
         self.relative_path = relative_path
         self.timeout = timeout
         self.file_path = lab.root_dir / relative_path
-        #: Seconds each step took (open, run, save, screenshots), for the session summary.
+        #: Seconds each step took (open, run, save, screenshots, close), for the summary.
         self.timings: dict[str, float] = {}
 
     @contextmanager
@@ -174,15 +174,16 @@ class LabNotebookPage:
 
     def close(self) -> None:
         r"""File > Close and Shut Down Notebook, confirming the dialog; wait until it is gone."""
-        self.menu("File", "filemenu:close-and-cleanup")
-        self.page.locator(".jp-Dialog .jp-mod-accept").click()
-        self._wait_for(
-            lambda: (
-                self.page.locator(_CELLS).count() == 0
-                and self.lab.session_for(self.relative_path) is None
-            ),
-            "the notebook to close and its kernel to shut down",
-        )
+        with self._timed("close"):
+            self.menu("File", "filemenu:close-and-cleanup")
+            self.page.locator(".jp-Dialog .jp-mod-accept").click()
+            self._wait_for(
+                lambda: (
+                    self.page.locator(_CELLS).count() == 0
+                    and self.lab.session_for(self.relative_path) is None
+                ),
+                "the notebook to close and its kernel to shut down",
+            )
 
     # -- running -------------------------------------------------------------
     def run_menu(self, command: str) -> None:

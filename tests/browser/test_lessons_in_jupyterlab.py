@@ -1,10 +1,14 @@
 r"""The lessons as a learner meets them: opened and run in JupyterLab, in Chromium.
 
 Every lesson's solution and student version is copied into the server's root,
-opened in its own page, run through the Run menu (going on past errors as a
-learner would), saved from the page and checked both on the page and in the
-saved file. Screenshots of each notebook land in ``out/screenshots/jupyterlab/``
-(or ``$CE_BROWSER_SCREENSHOTS``).
+opened in its own JupyterLab tab (File > Open from Path…), run through the Run menu
+(going on past errors as a learner would), saved from the page and checked both on
+the page and in the saved file, then closed with its kernel shut down. Screenshots
+of each notebook land in ``out/screenshots/jupyterlab/{solutions,notebooks}/{lesson}/``
+(or under ``$CE_BROWSER_SCREENSHOTS``); the terminal summary prints the folder and
+the seconds each step took.
+
+Run them with ``.venv/bin/pytest tests/browser``.
 """
 
 from __future__ import annotations
