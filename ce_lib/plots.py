@@ -22,8 +22,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from PIL import Image
+from scipy.special import expit
 
 from ce_lib.dynamics import LinearDescent, LogitDescent, descend_logits
+from ce_lib.softmax import softmax
 
 __all__ = [
     "ENCOURAGE_COLOR",
@@ -35,10 +37,18 @@ __all__ = [
     "animate_descent",
     "class_color",
     "interactive_suppress_encourage",
+    "plot_binary_sigmoid",
     "plot_confusion_matrix",
     "plot_descent_step",
+    "plot_digit_gallery",
+    "plot_finite_difference_error",
+    "plot_gradient_along_true_logit",
+    "plot_gradient_per_class",
+    "plot_logits_and_probabilities",
     "plot_loss_curve",
+    "plot_loss_of_true_probability",
     "plot_suppress_encourage",
+    "plot_temperature",
     "plot_trajectories",
     "plot_weight_images",
     "save_descent_animation",
@@ -497,6 +507,422 @@ def plot_confusion_matrix(cm, *, class_names=None, figsize=(5.5, 4.8)):
     ax.set_ylabel("true class")
     ax.set_title(f"Confusion matrix ({int(np.trace(cm))} of {int(cm.sum())} correct)")
     fig.colorbar(image, ax=ax, label="samples")
+    return fig
+
+
+# ------------------------------------------------------------- softmax and the loss
+
+
+def _check_vector(values, name, *, min_size=1):
+    try:
+        values = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{name}: expected a 1-D array of numbers, got {values!r}.") from error
+    if values.ndim != 1 or values.size < min_size:
+        raise ValueError(
+            f"{name}: expected a 1-D array of at least {min_size} numbers, got shape "
+            f"{values.shape}."
+        )
+    if not np.all(np.isfinite(values)):
+        raise ValueError(f"{name}: expected finite values, got {values[~np.isfinite(values)][0]}.")
+    return values
+
+
+def plot_logits_and_probabilities(z, *, figsize=(8.0, 3.2)):
+    r"""The logits of one sample next to their softmax probabilities.
+
+    .. math:: a_k = \frac{e^{z_k}}{\sum_j e^{z_j}}
+
+    Parameters
+    ----------
+    z : array_like, shape (n_classes,)
+    figsize : (float, float)
+
+    Returns
+    -------
+    Figure
+        ``fig.axes[0]`` holds one bar per logit, ``fig.axes[1]`` one bar per probability
+        (annotated with its value); bar ``k`` is class ``k`` in both, coloured by
+        :func:`class_color`.
+
+    Examples
+    --------
+    >>> fig = plot_logits_and_probabilities([2.0, 1.0, 0.1])
+    >>> [round(float(p.get_height()), 3) for p in fig.axes[1].patches]
+    [0.659, 0.242, 0.099]
+    """
+    z = _check_vector(z, "z")
+    a = softmax(z)
+    classes = np.arange(z.size)
+    colors = [class_color(k) for k in classes]
+    fig = _new_figure(_check_figsize(figsize))
+    ax_z, ax_a = fig.subplots(1, 2)
+    ax_z.bar(classes, z, color=colors, edgecolor="black", linewidth=0.6)
+    ax_z.axhline(0.0, color="black", linewidth=0.8)
+    ax_z.set_title("Logits $z$")
+    ax_z.set_xlabel("class $k$")
+    ax_z.set_ylabel("logit $z_k$")
+    ax_z.set_xticks(classes)
+    ax_a.bar(classes, a, color=colors, edgecolor="black", linewidth=0.6)
+    for k in classes:
+        ax_a.annotate(f"{a[k]:.2f}", (k, a[k]), ha="center", va="bottom")
+    ax_a.set_ylim(0.0, 1.05)
+    ax_a.set_title(r"Probabilities $a = \mathrm{softmax}(z)$")
+    ax_a.set_xlabel("class $k$")
+    ax_a.set_ylabel("probability $a_k$")
+    ax_a.set_xticks(classes)
+    return fig
+
+
+def plot_loss_of_true_probability(*, marked=(0.01, 0.1, 0.5, 0.9), figsize=(6.0, 3.6)):
+    r"""The loss of one sample, :math:`J = -\log a_y`, against the probability :math:`a_y`.
+
+    Parameters
+    ----------
+    marked : sequence of float, default (0.01, 0.1, 0.5, 0.9)
+        Probabilities in (0, 1] marked with a dot and their loss.
+    figsize : (float, float)
+
+    Returns
+    -------
+    Figure
+        ``fig.axes[0].lines[0]`` is the curve; ``lines[1:]`` the marked points.
+
+    Examples
+    --------
+    >>> fig = plot_loss_of_true_probability(marked=[0.5])
+    >>> round(float(fig.axes[0].lines[1].get_ydata()[0]), 4)
+    0.6931
+    """
+    marked = _check_vector(marked, "marked", min_size=0)
+    if np.any((marked <= 0.0) | (marked > 1.0)):
+        bad = marked[(marked <= 0.0) | (marked > 1.0)][0]
+        raise ValueError(f"marked: expected probabilities in (0, 1], got {bad}.")
+    a_y = np.linspace(0.005, 1.0, 400)
+    fig = _new_figure(_check_figsize(figsize))
+    ax = fig.subplots()
+    ax.plot(a_y, -np.log(a_y), color=TRUE_PROBABILITY_COLOR, linewidth=2,
+            label=r"$J = -\log a_y$")  # fmt: skip
+    for p in marked:
+        loss = -np.log(p)
+        ax.plot([p], [loss], marker="o", linestyle="none", color=SUPPRESS_COLOR)
+        ax.annotate(f"$a_y$ = {p:g}: J = {loss:.2f}", (p, loss), xytext=(6, 4),
+                    textcoords="offset points", ha="right" if p > 0.8 else "left")  # fmt: skip
+    ax.set_xlim(0.0, 1.02)
+    ax.set_ylim(0.0, 5.5)
+    ax.set_title("Loss of one sample")
+    ax.set_xlabel("probability of the true class $a_y$")
+    ax.set_ylabel("loss $J$")
+    ax.legend(frameon=False)
+    return fig
+
+
+# ------------------------------------------------------------------------- gradients
+
+
+def plot_gradient_along_true_logit(true_logits, gradient, true_class, *, class_names=None,
+                                   figsize=(7.0, 3.8)):  # fmt: skip
+    r"""Each gradient entry :math:`\partial J / \partial z_k` as the true logit grows.
+
+    The entries are given (for instance evaluated from SymPy expressions): row ``k`` of
+    ``gradient`` is :math:`\partial J / \partial z_k` at each value of ``true_logits``.
+    The true class's line is solid (encourage, :math:`a_y - 1`), the others dashed
+    (suppress, :math:`a_n`).
+
+    Parameters
+    ----------
+    true_logits : array_like, shape (n_points,)
+    gradient : array_like, shape (n_classes, n_points)
+    true_class : int
+        Row of ``gradient`` that belongs to the label.
+    class_names : sequence of str, optional
+        How the classes are called in the labels (default ``0, 1, ...``).
+    figsize : (float, float)
+
+    Returns
+    -------
+    Figure
+        ``fig.axes[0].lines[k]`` is class ``k``.
+
+    Examples
+    --------
+    >>> fig = plot_gradient_along_true_logit([0.0, 1.0], [[0.5, 0.3], [-0.5, -0.3]], 1)
+    >>> fig.axes[0].lines[1].get_ydata().tolist()
+    [-0.5, -0.3]
+    """
+    true_logits = _check_vector(true_logits, "true_logits")
+    try:
+        gradient = np.asarray(gradient, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"gradient: expected a real array, got {gradient!r}.") from error
+    if gradient.ndim != 2 or gradient.shape[1] != true_logits.size:
+        raise ValueError(
+            f"gradient: expected shape (n_classes, {true_logits.size}), got {gradient.shape}."
+        )
+    n_classes = gradient.shape[0]
+    if (
+        isinstance(true_class, bool)
+        or not isinstance(true_class, numbers.Integral)
+        or not (0 <= true_class < n_classes)
+    ):
+        raise ValueError(
+            f"true_class: expected an integer in [0, {n_classes - 1}], got {true_class!r}."
+        )
+    names = _class_names(class_names, n_classes)
+    fig = _new_figure(_check_figsize(figsize))
+    ax = fig.subplots()
+    for k in range(n_classes):
+        is_label = k == true_class
+        what = (
+            f"$a_{{{names[k]}}} - 1$ (encourage class {names[k]})"
+            if is_label
+            else f"$a_{{{names[k]}}}$ (suppress class {names[k]})"
+        )
+        ax.plot(true_logits, gradient[k], color=class_color(k),
+                linestyle="-" if is_label else "--", linewidth=2.5 if is_label else 1.8,
+                label=what)  # fmt: skip
+    ax.axhline(0.0, color="black", linewidth=0.8)
+    ax.set_ylim(-1.05, 1.05 * max(0.5, float(gradient.max())))
+    ax.set_title(f"Gradient of the loss for true class {names[true_class]}")
+    others = ", ".join(f"z_{{{names[k]}}}" for k in range(n_classes) if k != true_class)
+    ax.set_xlabel(f"logit of the true class $z_{{{names[true_class]}}}$ (others fixed: ${others}$)")
+    ax.set_ylabel(r"gradient entry $\partial J / \partial z_k$")
+    ax.legend(loc="lower right", frameon=False)
+    return fig
+
+
+def plot_finite_difference_error(epsilons, errors, *, figsize=(6.5, 3.8)):
+    r"""Relative error of a central-difference gradient against the step size.
+
+    Two reference lines show the two sources of error: truncation, of order
+    :math:`\varepsilon^2`, and rounding, of order :math:`10^{-16} / \varepsilon`.
+
+    Parameters
+    ----------
+    epsilons : array_like, shape (n_points,)
+        Positive step sizes.
+    errors : array_like, shape (n_points,)
+        The measured relative error at each step (zero is drawn at the axis floor).
+    figsize : (float, float)
+
+    Returns
+    -------
+    Figure
+        ``fig.axes[0].lines[0]`` is the measured error, ``lines[1]`` and ``lines[2]`` the
+        truncation and rounding references.
+
+    Examples
+    --------
+    >>> fig = plot_finite_difference_error([1e-6, 1e-3], [1e-10, 1e-6])
+    >>> fig.axes[0].lines[0].get_ydata().tolist()
+    [1e-10, 1e-06]
+    """
+    epsilons = _check_vector(epsilons, "epsilons")
+    errors = _check_vector(errors, "errors")
+    if errors.size != epsilons.size:
+        raise ValueError(
+            f"errors: expected {epsilons.size} values, one per step, got {errors.size}."
+        )
+    if np.any(epsilons <= 0):
+        raise ValueError(f"epsilons: expected positive steps, got {epsilons[epsilons <= 0][0]}.")
+    if np.any(errors < 0):
+        raise ValueError(f"errors: expected non-negative errors, got {errors[errors < 0][0]}.")
+    floor = 1e-13
+    fig = _new_figure(_check_figsize(figsize))
+    ax = fig.subplots()
+    ax.loglog(epsilons, np.maximum(errors, floor), "o-", color=PALETTE[0],
+              label="measured error")  # fmt: skip
+    ax.loglog(epsilons, epsilons**2, "--", color=PALETTE[1],
+              label=r"truncation $\sim \varepsilon^2$")  # fmt: skip
+    ax.loglog(epsilons, 1e-16 / epsilons, ":", color=PALETTE[2],
+              label=r"rounding $\sim 10^{-16} / \varepsilon$")  # fmt: skip
+    ax.set_ylim(floor, 1.0)
+    ax.set_title("Central differences: error against step size")
+    ax.set_xlabel(r"step $\varepsilon$")
+    ax.set_ylabel("relative error of the gradient")
+    ax.legend(frameon=False)
+    return fig
+
+
+def plot_gradient_per_class(descent, *, figsize=(7.0, 3.6)):
+    r"""Each gradient entry :math:`\partial J / \partial z_k` over the steps of a descent.
+
+    The label's lines are solid and thick (encouraged while below zero), the other classes
+    dashed (suppressed while above zero).
+
+    Parameters
+    ----------
+    descent : LogitDescent
+    figsize : (float, float)
+
+    Returns
+    -------
+    Figure
+        ``fig.axes[0].lines[k]`` is class ``k``; ``lines[n_classes]`` is the zero line.
+
+    Examples
+    --------
+    >>> from ce_lib.dynamics import descend_logits
+    >>> fig = plot_gradient_per_class(descend_logits([0.0, 0.0], 0, n_steps=2))
+    >>> round(float(fig.axes[0].lines[0].get_ydata()[0]), 3)
+    -0.5
+    """
+    _check_logit_descent(descent)
+    steps = np.arange(descent.n_steps + 1)
+    fig = _new_figure(_check_figsize(figsize))
+    ax = fig.subplots()
+    for k in range(descent.n_classes):
+        is_label = k in descent.labels
+        ax.plot(steps, descent.gradients[:, k], color=class_color(k),
+                linewidth=2.5 if is_label else 1.5,
+                linestyle="-" if is_label else _LINESTYLES[1 + (k // len(PALETTE)) % 3],
+                label=f"class {k}" + (" (label)" if is_label else ""))  # fmt: skip
+    ax.axhline(0.0, color="black", linewidth=0.8)
+    ax.set_title("Gradient per class along the descent")
+    ax.set_xlabel("step")
+    ax.set_ylabel(r"gradient entry $\partial J / \partial z_k$")
+    ax.legend(frameon=False, fontsize="small")
+    return fig
+
+
+# ------------------------------------------------------------------------------ data
+
+
+def plot_digit_gallery(images, y, *, figsize=None):
+    """The first image of every class, side by side.
+
+    Parameters
+    ----------
+    images : array_like, shape (n_samples, height, width)
+    y : array_like of int, shape (n_samples,)
+        Class of each image; one panel per class present, in class order.
+    figsize : (float, float), optional
+
+    Returns
+    -------
+    Figure
+        ``fig.axes[j].images[0]`` is the first image of the ``j``-th class present.
+
+    Examples
+    --------
+    >>> fig = plot_digit_gallery(np.arange(12.0).reshape(3, 2, 2), [1, 0, 1])
+    >>> [ax.get_title() for ax in fig.axes]
+    ['label 0', 'label 1']
+    """
+    images = np.asarray(images)
+    if images.ndim != 3 or images.shape[0] == 0:
+        raise ValueError(f"images: expected shape (n_samples, height, width), got {images.shape}.")
+    y = np.asarray(y)
+    if y.shape != (images.shape[0],) or not np.issubdtype(y.dtype, np.integer):
+        raise ValueError(
+            f"y: expected {images.shape[0]} integer labels, got shape {y.shape} of {y.dtype}."
+        )
+    classes = np.unique(y)
+    fig = _new_figure(_check_figsize(figsize) or (1.0 * classes.size + 0.5, 1.8))
+    axes = np.atleast_1d(fig.subplots(1, classes.size))
+    for ax, k in zip(axes, classes, strict=True):
+        ax.imshow(images[np.flatnonzero(y == k)[0]], cmap="gray_r")
+        ax.set_title(f"label {k}", fontsize="small")
+        ax.set_xticks([])
+        ax.set_yticks([])
+    axes[0].set_xlabel("pixel column")
+    axes[0].set_ylabel("pixel row")
+    height, width = images.shape[1:]
+    fig.suptitle(f"One image of every class ({height} x {width} pixels)")
+    return fig
+
+
+# ---------------------------------------------------------------- beyond one-hot
+
+
+def plot_temperature(z, temperatures=(0.5, 1.0, 2.0, 5.0), *, figsize=(7.0, 3.6)):
+    r"""Probabilities :math:`\mathrm{softmax}(z / T)` of one sample for several temperatures.
+
+    Parameters
+    ----------
+    z : array_like, shape (n_classes,)
+    temperatures : sequence of float, default (0.5, 1.0, 2.0, 5.0)
+        Positive temperatures, one group of bars each.
+    figsize : (float, float)
+
+    Returns
+    -------
+    Figure
+        ``fig.axes[0].containers[j]`` holds the bars of ``temperatures[j]``.
+
+    Examples
+    --------
+    >>> fig = plot_temperature([1.0, 0.0], [1.0])
+    >>> [round(float(p.get_height()), 3) for p in fig.axes[0].containers[0]]
+    [0.731, 0.269]
+    """
+    z = _check_vector(z, "z")
+    temperatures = _check_vector(temperatures, "temperatures")
+    if np.any(temperatures <= 0):
+        raise ValueError(
+            f"temperatures: expected positive numbers, got {temperatures[temperatures <= 0][0]}."
+        )
+    classes = np.arange(z.size)
+    width = 0.8 / temperatures.size
+    fig = _new_figure(_check_figsize(figsize))
+    ax = fig.subplots()
+    for j, T in enumerate(temperatures):
+        offset = (j - (temperatures.size - 1) / 2) * width
+        ax.bar(classes + offset, softmax(z / T), width, color=class_color(j),
+               edgecolor="black", linewidth=0.5, label=f"T = {T:g}")  # fmt: skip
+    ax.axhline(1 / z.size, color="black", linestyle=":", linewidth=1, label="uniform 1/K")
+    ax.set_xticks(classes)
+    ax.set_title("Temperature: low T sharpens, high T flattens")
+    ax.set_xlabel("class $k$")
+    ax.set_ylabel(r"probability $\mathrm{softmax}(z / T)_k$")
+    ax.legend(frameon=False)
+    return fig
+
+
+def plot_binary_sigmoid(d=None, *, figsize=(10.0, 3.6)):
+    r"""Two classes: the probabilities and the gradient as functions of :math:`d = z_1 - z_0`.
+
+    Left, :math:`a_1 = \sigma(d)` and :math:`a_0 = 1 - \sigma(d)`; right, the gradient
+    :math:`\partial J / \partial d = \sigma(d) - y` for :math:`y = 1` and :math:`y = 0`.
+
+    Parameters
+    ----------
+    d : array_like, shape (n_points,), optional
+        Logit differences (default 241 points from -6 to 6).
+    figsize : (float, float)
+
+    Returns
+    -------
+    Figure
+        ``fig.axes[0].lines`` are :math:`a_1, a_0`; ``fig.axes[1].lines[:2]`` the gradients
+        for :math:`y = 1` and :math:`y = 0`.
+
+    Examples
+    --------
+    >>> fig = plot_binary_sigmoid([0.0])
+    >>> float(fig.axes[1].lines[0].get_ydata()[0])
+    -0.5
+    """
+    d = np.linspace(-6.0, 6.0, 241) if d is None else _check_vector(d, "d")
+    sigma = expit(d)
+    fig = _new_figure(_check_figsize(figsize))
+    ax_a, ax_g = fig.subplots(1, 2)
+    ax_a.plot(d, sigma, color=PALETTE[0], linewidth=2.5, label=r"$a_1 = \sigma(d)$")
+    ax_a.plot(d, 1.0 - sigma, color=PALETTE[1], linewidth=2, linestyle="--",
+              label=r"$a_0 = 1 - \sigma(d)$")  # fmt: skip
+    ax_a.set_title("Softmax of two logits is a sigmoid")
+    ax_a.set_xlabel("logit difference $d = z_1 - z_0$")
+    ax_a.set_ylabel("probability")
+    ax_a.legend(frameon=False)
+    ax_g.plot(d, sigma - 1.0, color=ENCOURAGE_COLOR, linewidth=2.5,
+              label=r"$y = 1$: $\sigma(d) - 1 < 0$ (d raised)")  # fmt: skip
+    ax_g.plot(d, sigma, color=SUPPRESS_COLOR, linewidth=2.5, linestyle="--",
+              label=r"$y = 0$: $\sigma(d) > 0$ (d lowered)")  # fmt: skip
+    ax_g.axhline(0.0, color="black", linewidth=0.8)
+    ax_g.set_title(r"The gradient $\sigma(d) - y$")
+    ax_g.set_xlabel("logit difference $d = z_1 - z_0$")
+    ax_g.set_ylabel(r"gradient $\partial J / \partial d$")
+    ax_g.legend(frameon=False)
     return fig
 
 

@@ -29,10 +29,18 @@ from ce_lib.plots import (  # noqa: E402
     animate_descent,
     class_color,
     interactive_suppress_encourage,
+    plot_binary_sigmoid,
     plot_confusion_matrix,
     plot_descent_step,
+    plot_digit_gallery,
+    plot_finite_difference_error,
+    plot_gradient_along_true_logit,
+    plot_gradient_per_class,
+    plot_logits_and_probabilities,
     plot_loss_curve,
+    plot_loss_of_true_probability,
     plot_suppress_encourage,
+    plot_temperature,
     plot_trajectories,
     plot_weight_images,
     save_descent_animation,
@@ -49,7 +57,11 @@ def no_warnings():
 
 
 def heights(ax):
-    return np.array([bar.get_height() for bar in ax.containers[0]])
+    return heights_of(ax.containers[0])
+
+
+def heights_of(container):
+    return np.array([bar.get_height() for bar in container])
 
 
 def assert_labelled(fig):
@@ -276,6 +288,174 @@ def test_figures_reject_bad_input(tmp_path):
         (lambda: save_descent_animation(d, tmp_path / "a.gif", fps=0), "fps: expected"),
         (lambda: save_descent_animation(d, tmp_path / "a.gif", dpi=0), "dpi: expected"),
         (lambda: save_descent_animation(None, tmp_path / "a.gif"), "descent: expected"),
+    ]
+    for call, message in cases:
+        with pytest.raises(ValueError, match=message):
+            call()
+
+
+# -------------------------------------------------------------- softmax and the loss
+
+
+def test_logits_and_probabilities_plot_z_and_softmax():
+    z = np.array([2.0, 1.0, 0.1, -0.5])
+    fig = plot_logits_and_probabilities(z)
+    ax_z, ax_a = fig.axes
+    np.testing.assert_allclose(heights(ax_z), z)
+    np.testing.assert_allclose(heights(ax_a), softmax(z))
+    colors = [to_hex(bar.get_facecolor()).upper() for bar in ax_a.containers[0]]
+    assert colors == [class_color(k) for k in range(z.size)]
+    assert [t.get_text() for t in ax_a.texts] == [f"{p:.2f}" for p in softmax(z)]
+    assert_labelled(fig)
+
+
+def test_loss_of_true_probability_is_minus_log():
+    fig = plot_loss_of_true_probability(marked=[0.1, 0.5])
+    ax = fig.axes[0]
+    curve = ax.lines[0]
+    np.testing.assert_allclose(curve.get_ydata(), -np.log(curve.get_xdata()))
+    assert curve.get_xdata().min() > 0 and curve.get_xdata().max() == 1.0
+    for line, p in zip(ax.lines[1:], [0.1, 0.5], strict=True):
+        np.testing.assert_allclose(line.get_ydata(), [-np.log(p)])
+    assert len(ax.texts) == 2
+    assert_labelled(fig)
+
+
+# ------------------------------------------------------------------------ gradients
+
+
+def test_gradient_along_true_logit_plots_the_given_entries():
+    true_logits = np.linspace(-3.0, 4.0, 15)
+    z = np.zeros((true_logits.size, 3))
+    z[:, 2] = true_logits
+    entries = cross_entropy_grad(z, np.full(true_logits.size, 2), reduction="none").T
+    fig = plot_gradient_along_true_logit(true_logits, entries, 2, class_names=["1", "2", "3"])
+    ax = fig.axes[0]
+    for k in range(3):
+        np.testing.assert_allclose(ax.lines[k].get_xdata(), true_logits)
+        np.testing.assert_allclose(ax.lines[k].get_ydata(), entries[k])
+        assert to_hex(ax.lines[k].get_color()).upper() == class_color(k)
+    assert ax.lines[2].get_linestyle() == "-" and ax.lines[0].get_linestyle() == "--"
+    assert "true class 3" in ax.get_title()
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "encourage class 3" in legend[2] and "suppress class 1" in legend[0]
+    assert_labelled(fig)
+
+
+def test_finite_difference_error_plot_with_its_references():
+    epsilons = np.logspace(-10, -2, 9)
+    errors = epsilons**2 + 1e-16 / epsilons
+    fig = plot_finite_difference_error(epsilons, errors)
+    ax = fig.axes[0]
+    measured, truncation, rounding = ax.lines[:3]
+    np.testing.assert_allclose(measured.get_ydata(), errors)
+    np.testing.assert_allclose(truncation.get_ydata(), epsilons**2)
+    np.testing.assert_allclose(rounding.get_ydata(), 1e-16 / epsilons)
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    assert_labelled(fig)
+
+
+def test_finite_difference_error_draws_an_exact_zero_at_the_floor():
+    fig = plot_finite_difference_error([1e-3, 1e-2], [0.0, 1e-4])
+    low = fig.axes[0].get_ylim()[0]
+    np.testing.assert_allclose(fig.axes[0].lines[0].get_ydata(), [low, 1e-4])
+
+
+def test_gradient_per_class_follows_the_descent():
+    d = descend_logits([1.0, 2.0, 0.5, -1.0], 0, lr=1.0, n_steps=7)
+    fig = plot_gradient_per_class(d)
+    ax = fig.axes[0]
+    for k in range(4):
+        np.testing.assert_allclose(ax.lines[k].get_xdata(), np.arange(8))
+        np.testing.assert_allclose(ax.lines[k].get_ydata(), d.gradients[:, k])
+        assert to_hex(ax.lines[k].get_color()).upper() == class_color(k)
+    assert ax.lines[0].get_linewidth() > ax.lines[1].get_linewidth()
+    assert "(label)" in ax.get_legend().get_texts()[0].get_text()
+    assert_labelled(fig)
+
+
+# ------------------------------------------------------------------------------ data
+
+
+def test_digit_gallery_shows_the_first_image_of_every_class():
+    rng = np.random.default_rng(0)
+    images = rng.random((12, 8, 8))
+    y = np.array([3, 1, 0, 2, 1, 0, 3, 2, 0, 1, 2, 3])
+    fig = plot_digit_gallery(images, y)
+    assert len(fig.axes) == 4
+    for k, ax in enumerate(fig.axes):
+        np.testing.assert_array_equal(ax.images[0].get_array(), images[np.flatnonzero(y == k)[0]])
+        assert ax.get_title() == f"label {k}"
+    assert fig.axes[0].get_xlabel() and fig.axes[0].get_ylabel()
+    assert "8 x 8" in fig.get_suptitle()
+    fig.canvas.draw()
+
+
+# -------------------------------------------------------------------- beyond one-hot
+
+
+def test_temperature_bars_are_the_tempered_softmax():
+    z = np.array([2.0, 1.0, 0.2, -1.0])
+    temperatures = (0.5, 1.0, 2.0, 5.0)
+    fig = plot_temperature(z, temperatures)
+    ax = fig.axes[0]
+    for j, T in enumerate(temperatures):
+        np.testing.assert_allclose(heights_of(ax.containers[j]), softmax(z / T))
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert [t for t in legend if t.startswith("T =")] == ["T = 0.5", "T = 1", "T = 2", "T = 5"]
+    assert_labelled(fig)
+
+
+def test_binary_sigmoid_plots_probabilities_and_gradients():
+    d = np.linspace(-5.0, 5.0, 21)
+    fig = plot_binary_sigmoid(d)
+    ax_a, ax_g = fig.axes
+    z = np.stack([np.zeros_like(d), d], axis=1)
+    a = softmax(z)
+    np.testing.assert_allclose(ax_a.lines[0].get_ydata(), a[:, 1])
+    np.testing.assert_allclose(ax_a.lines[1].get_ydata(), a[:, 0])
+    # dJ/dd = dJ/dz_1 for d = z_1 - z_0 with z_0 held fixed.
+    for line, label in zip(ax_g.lines[:2], (1, 0), strict=True):
+        grad = cross_entropy_grad(z, np.full(d.size, label), reduction="none")
+        np.testing.assert_allclose(line.get_ydata(), grad[:, 1])
+    assert to_hex(ax_g.lines[0].get_color()).upper() == ENCOURAGE_COLOR
+    assert to_hex(ax_g.lines[1].get_color()).upper() == SUPPRESS_COLOR
+    assert_labelled(fig)
+
+
+def test_new_figures_show_as_png_without_pyplot():
+    fig = plot_temperature([1.0, 0.0])
+    png = fig._repr_png_()
+    assert png.startswith(b"\x89PNG")
+
+
+def test_new_figures_reject_bad_input():
+    d = descend_logits([0.0, 1.0], 0, n_steps=2)
+    cases = [
+        (lambda: plot_logits_and_probabilities([[1.0, 2.0]]), "z: expected a 1-D array"),
+        (lambda: plot_logits_and_probabilities([1.0, np.inf]), "z: expected finite values"),
+        (lambda: plot_loss_of_true_probability(marked=[0.0]), r"marked: expected .* \(0, 1\]"),
+        (
+            lambda: plot_gradient_along_true_logit([0.0, 1.0], np.ones((3, 5)), 0),
+            r"gradient: expected shape \(n_classes, 2\)",
+        ),
+        (
+            lambda: plot_gradient_along_true_logit([0.0, 1.0], np.ones((3, 2)), 3),
+            r"true_class: expected an integer in \[0, 2\], got 3",
+        ),
+        (
+            lambda: plot_gradient_along_true_logit([0.0], np.ones((2, 1)), 0, class_names=["a"]),
+            "class_names: expected 2 names",
+        ),
+        (lambda: plot_finite_difference_error([1e-3], [1.0, 2.0]), "errors: expected 1 values"),
+        (lambda: plot_finite_difference_error([0.0], [1.0]), "epsilons: expected positive"),
+        (lambda: plot_finite_difference_error([1e-3], [-1.0]), "errors: expected non-negative"),
+        (lambda: plot_gradient_per_class(None), "descent: expected a LogitDescent"),
+        (lambda: plot_digit_gallery(np.ones((2, 4)), [0, 1]), "images: expected shape"),
+        (lambda: plot_digit_gallery(np.ones((2, 2, 2)), [0.0, 1.0]), "y: expected 2 integer"),
+        (lambda: plot_temperature([1.0, 0.0], [1.0, 0.0]), "temperatures: expected positive"),
+        (lambda: plot_binary_sigmoid([np.nan]), "d: expected finite values"),
+        (lambda: plot_gradient_per_class(d, figsize=(1, -1)), "figsize: expected positive"),
     ]
     for call, message in cases:
         with pytest.raises(ValueError, match=message):
