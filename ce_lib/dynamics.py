@@ -28,6 +28,7 @@ import numpy as np
 
 from ce_lib.cross_entropy import cross_entropy_with_grad
 from ce_lib.softmax import log_softmax, softmax
+from ce_lib.validation import check_features
 
 __all__ = [
     "LinearDescent",
@@ -424,7 +425,7 @@ def train_linear(X, y, *, n_classes=None, lr=0.1, n_steps=100, W=None, b=None,
     >>> bool(d.losses[-1] < d.losses[0])
     True
     """
-    X = _check_inputs(X)
+    X = check_features(X)
     y = _check_labels(y, X.shape[0], n_classes)
     if n_classes is None:
         n_classes = max(int(y.max()) + 1, 2)
@@ -446,21 +447,6 @@ def train_linear(X, y, *, n_classes=None, lr=0.1, n_steps=100, W=None, b=None,
             weights[s + 1] = weights[s] - lr * (X.T @ G)
             biases[s + 1] = biases[s] - lr * G.sum(axis=0)
     return LinearDescent(X, y, weights, biases, losses, lr, eps)
-
-
-def _check_inputs(X):
-    try:
-        X = np.asarray(X, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"X: expected a 2-D array of real numbers, got {X!r}.") from error
-    if X.ndim != 2 or X.shape[0] == 0 or X.shape[1] == 0:
-        raise ValueError(f"X: expected shape (n_samples, n_features), non-empty, got {X.shape}.")
-    bad = np.argwhere(~np.isfinite(X))
-    if bad.size:
-        raise ValueError(
-            f"X: expected finite values, got {X[tuple(bad[0])]} in sample {bad[0][0]}."
-        )
-    return X
 
 
 def _check_labels(y, n_samples, n_classes):

@@ -606,8 +606,16 @@ def plot_loss_of_true_probability(*, marked=(0.01, 0.1, 0.5, 0.9), figsize=(6.0,
     for p in marked:
         loss = -np.log(p)
         ax.plot([p], [loss], marker="o", linestyle="none", color=SUPPRESS_COLOR)
-        ax.annotate(f"$a_y$ = {p:g}: J = {loss:.2f}", (p, loss), xytext=(6, 4),
-                    textcoords="offset points", ha="right" if p > 0.8 else "left")  # fmt: skip
+        # Near a_y = 1 the curve is low and flat: lift the label and point at the dot.
+        near_one = p > 0.8
+        ax.annotate(
+            f"$a_y$ = {p:g}: J = {loss:.2f}",
+            (p, loss),
+            xytext=(-6, 40) if near_one else (6, 4),
+            textcoords="offset points",
+            ha="center" if near_one else "left",
+            arrowprops={"arrowstyle": "-", "color": "0.4"} if near_one else None,
+        )
     ax.set_xlim(0.0, 1.02)
     ax.set_ylim(0.0, 5.5)
     ax.set_title("Loss of one sample")
@@ -671,6 +679,7 @@ def plot_gradient_along_true_logit(true_logits, gradient, true_class, *, class_n
     names = _class_names(class_names, n_classes)
     fig = _new_figure(_check_figsize(figsize))
     ax = fig.subplots()
+    n_dashed = n_classes - 1
     for k in range(n_classes):
         is_label = k == true_class
         what = (
@@ -678,9 +687,11 @@ def plot_gradient_along_true_logit(true_logits, gradient, true_class, *, class_n
             if is_label
             else f"$a_{{{names[k]}}}$ (suppress class {names[k]})"
         )
-        ax.plot(true_logits, gradient[k], color=class_color(k),
-                linestyle="-" if is_label else "--", linewidth=2.5 if is_label else 1.8,
-                label=what)  # fmt: skip
+        # Dashes of the other classes are staggered: equal entries stay visible in turn.
+        order = k - (k > true_class)
+        linestyle = "-" if is_label else (4.0 * order, (4.0, 4.0 * n_dashed - 4.0 or 4.0))
+        ax.plot(true_logits, gradient[k], color=class_color(k), linestyle=linestyle,
+                linewidth=2.5 if is_label else 1.8, label=what)  # fmt: skip
     ax.axhline(0.0, color="black", linewidth=0.8)
     ax.set_ylim(-1.05, 1.05 * max(0.5, float(gradient.max())))
     ax.set_title(f"Gradient of the loss for true class {names[true_class]}")

@@ -32,6 +32,7 @@ from sklearn.preprocessing import StandardScaler
 
 from ce_lib.cross_entropy import cross_entropy, cross_entropy_with_grad
 from ce_lib.softmax import softmax
+from ce_lib.validation import check_features
 
 __all__ = [
     "DigitsSplit",
@@ -180,7 +181,7 @@ class SoftmaxRegression:
     def fit(self, X, y, *, n_classes=None):
         """Train on ``X`` ``(N, D)`` and integer labels ``y`` ``(N,)``; returns ``self``."""
         self._check_params()
-        X = _check_features(X)
+        X = check_features(X)
         y = _check_labels(y, X.shape[0], "y")
         if n_classes is None:
             n_classes = int(y.max()) + 1
@@ -211,7 +212,7 @@ class SoftmaxRegression:
     def _check_fitted(self, X):
         if not hasattr(self, "W_"):
             raise ValueError("This SoftmaxRegression is not fitted yet: call fit(X, y) first.")
-        X = _check_features(X)
+        X = check_features(X)
         if X.shape[1] != self.W_.shape[0]:
             raise ValueError(
                 f"X: expected {self.W_.shape[0]} features as in training, got {X.shape[1]}."
@@ -239,21 +240,6 @@ class SoftmaxRegression:
     def score(self, X, y):
         """Accuracy on ``(X, y)``."""
         return accuracy(y, self.predict(X))
-
-
-def _check_features(X):
-    try:
-        X = np.asarray(X, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"X: expected a 2-D array of real numbers, got {X!r}.") from error
-    if X.ndim != 2 or 0 in X.shape:
-        raise ValueError(f"X: expected shape (n_samples, n_features), non-empty, got {X.shape}.")
-    bad = np.argwhere(~np.isfinite(X))
-    if bad.size:
-        raise ValueError(
-            f"X: expected finite values, got {X[tuple(bad[0])]} in sample {bad[0][0]}."
-        )
-    return X
 
 
 def _check_labels(y, n_samples, name):

@@ -27,6 +27,7 @@ __all__ = [
     "Target",
     "as_real_array",
     "check_axis",
+    "check_features",
     "check_finite",
     "check_ignore_index",
     "check_label_smoothing",
@@ -180,6 +181,30 @@ def check_axis(axis, ndim: int) -> int:
             f"dimension(s), got {axis}."
         )
     return int(axis) % ndim
+
+
+def check_features(X) -> np.ndarray:
+    """Inputs ``X`` of a linear model: a non-empty, finite ``(n_samples, n_features)`` array.
+
+    >>> check_features([[1, 2], [3, 4]]).dtype
+    dtype('float64')
+    >>> check_features([[1.0, float("nan")]])
+    Traceback (most recent call last):
+    ...
+    ValueError: X: expected finite values, got nan in sample 0.
+    """
+    try:
+        X = np.asarray(X, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"X: expected a 2-D array of real numbers, got {X!r}.") from error
+    if X.ndim != 2 or 0 in X.shape:
+        raise ValueError(f"X: expected shape (n_samples, n_features), non-empty, got {X.shape}.")
+    bad = np.argwhere(~np.isfinite(X))
+    if bad.size:
+        raise ValueError(
+            f"X: expected finite values, got {X[tuple(bad[0])]} in sample {bad[0][0]}."
+        )
+    return X
 
 
 def check_logits(z, *, finite: bool = True) -> tuple[np.ndarray, bool]:

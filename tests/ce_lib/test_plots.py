@@ -336,6 +336,7 @@ def test_gradient_along_true_logit_plots_the_given_entries():
         np.testing.assert_allclose(ax.lines[k].get_ydata(), entries[k])
         assert to_hex(ax.lines[k].get_color()).upper() == class_color(k)
     assert ax.lines[2].get_linestyle() == "-" and ax.lines[0].get_linestyle() == "--"
+    assert ax.lines[0].get_linewidth() < ax.lines[2].get_linewidth()
     assert "true class 3" in ax.get_title()
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "encourage class 3" in legend[2] and "suppress class 1" in legend[0]
