@@ -416,38 +416,26 @@ def plot_weight_images(W, *, image_shape=(8, 8), class_names=None, figsize=None)
     >>> fig.axes[1].images[0].get_array().shape
     (8, 8)
     """
-    try:
-        W = np.asarray(W, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"W: expected a real array (n_features, n_classes), got {W!r}.") from error
-    if (
-        not isinstance(image_shape, tuple)
-        or len(image_shape) != 2
-        or not all(isinstance(v, numbers.Integral) and v > 0 for v in image_shape)
-    ):
-        raise ValueError(
-            f"image_shape: expected a tuple of two positive ints, got {image_shape!r}."
-        )
-    n_pixels = image_shape[0] * image_shape[1]
-    if W.ndim != 2 or W.shape[0] != n_pixels:
-        raise ValueError(
-            f"W: expected shape ({n_pixels}, n_classes) for {image_shape} images, got {W.shape}."
-        )
-    if not np.all(np.isfinite(W)):
+    # The reshaping and its checks live with the model; imported here so that drawing
+    # other figures never pays for scikit-learn.
+    from ce_lib.regression import weights_as_images
+
+    images = weights_as_images(W, image_shape)
+    if not np.all(np.isfinite(images)):
         raise ValueError("W: expected finite weights.")
-    n_classes = W.shape[1]
+    n_classes = images.shape[0]
     names = _class_names(class_names, n_classes)
     n_cols = min(n_classes, 5)
     n_rows = -(-n_classes // n_cols)
     fig = _new_figure(_check_figsize(figsize) or (2.0 * n_cols + 1.0, 2.1 * n_rows + 0.6))
     axes = np.atleast_1d(fig.subplots(n_rows, n_cols)).ravel()
-    limit = float(np.max(np.abs(W))) or 1.0
+    limit = float(np.max(np.abs(images))) or 1.0
     image = None
     for k, ax in enumerate(axes):
         if k >= n_classes:
             ax.set_axis_off()
             continue
-        image = ax.imshow(W[:, k].reshape(image_shape), cmap="RdBu_r", vmin=-limit, vmax=limit)
+        image = ax.imshow(images[k], cmap="RdBu_r", vmin=-limit, vmax=limit)
         ax.set_title(f"class {names[k]}")
         ax.set_xlabel("pixel column")
         ax.set_ylabel("pixel row")
