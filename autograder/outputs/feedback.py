@@ -12,6 +12,7 @@ from pathlib import Path
 import jinja2
 
 from autograder.outputs.explanations import explain_misconception, without_explanations
+from autograder.outputs.grades_csv import format_points
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
@@ -28,7 +29,7 @@ def _template():
 
 
 def _points(value):
-    return f"{round(float(value), 6):g}"
+    return format_points(value, digits=2)
 
 
 def render_feedback_html(report):

@@ -22,9 +22,16 @@ GRADES_COLUMNS = (
 _KEY = ("student_id", "assignment_id", "notebook_id")
 
 
-def _number(value):
-    # Scores are sums of fractions of points: round away float noise such as 2.9999999999.
-    return f"{round(float(value), 6):g}"
+def format_points(value, digits=6):
+    """Points as short text: ``digits`` decimals at most, no trailing zeros.
+
+    Scores are sums of fractions of points, so rounding also removes float noise such as
+    2.9999999999. Files keep 6 decimals; what a person reads keeps 2.
+
+    >>> format_points(2.9999999999), format_points(34 / 9, digits=2), format_points(10.0)
+    ('3', '3.78', '10')
+    """
+    return f"{round(float(value), digits):g}"
 
 
 def report_to_row(report):
@@ -50,8 +57,8 @@ def report_to_row(report):
         "student_id": str(report["student_id"]),
         "assignment_id": str(report["assignment_id"]),
         "notebook_id": str(report["notebook_id"]),
-        "score": _number(report.get("score", 0.0)),
-        "max_score": _number(report.get("max_score", 0.0)),
+        "score": format_points(report.get("score", 0.0)),
+        "max_score": format_points(report.get("max_score", 0.0)),
         "status": str(report.get("status", "failed")),
         "reason": str(report.get("reason") or ""),
         "misconceptions": ";".join(codes),

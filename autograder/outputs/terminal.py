@@ -3,11 +3,11 @@ r"""Plain-text views of reports: one notebook for ``ce-grade check``, a class fo
 import textwrap
 
 from autograder.outputs.explanations import explain_misconception
-from autograder.outputs.grades_csv import report_to_row
+from autograder.outputs.grades_csv import format_points, report_to_row
 
 
 def _points(value):
-    return f"{round(float(value), 6):g}"
+    return format_points(value, digits=2)
 
 
 def format_report(report, *, width=88):
@@ -88,7 +88,7 @@ def format_grade_table(reports):
             (
                 row["student_id"],
                 f"{row['assignment_id']}/{row['notebook_id']}",
-                f"{row['score']} / {row['max_score']}",
+                f"{_points(row['score'])} / {_points(row['max_score'])}",
                 " ".join((detail or "-").split()),
             )
         )
