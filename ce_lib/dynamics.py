@@ -28,7 +28,7 @@ import numpy as np
 
 from ce_lib.cross_entropy import cross_entropy_with_grad
 from ce_lib.softmax import log_softmax, softmax
-from ce_lib.validation import check_features
+from ce_lib.validation import check_features, check_step
 
 __all__ = [
     "LinearDescent",
@@ -364,7 +364,7 @@ class LinearDescent:
 
     def logits(self, step):
         """Logits ``X W + b`` of every sample after ``step`` steps, shape (n_samples, K)."""
-        step = _check_step(step, self.n_steps)
+        step = check_step(step, self.n_steps)
         return self.X @ self.weights[step] + self.biases[step]
 
     def probabilities(self, step):
@@ -376,14 +376,6 @@ class LinearDescent:
         return cross_entropy_with_grad(
             self.logits(step), self.y, label_smoothing=self.label_smoothing, reduction="none"
         )[1]
-
-
-def _check_step(step, n_steps):
-    if isinstance(step, bool) or not isinstance(step, numbers.Integral):
-        raise ValueError(f"step: expected an integer in [0, {n_steps}], got {step!r}.")
-    if not 0 <= step <= n_steps:
-        raise ValueError(f"step: expected an integer in [0, {n_steps}], got {step}.")
-    return int(step)
 
 
 def train_linear(X, y, *, n_classes=None, lr=0.1, n_steps=100, W=None, b=None,

@@ -26,6 +26,7 @@ from scipy.special import expit
 
 from ce_lib.dynamics import LinearDescent, LogitDescent, descend_logits
 from ce_lib.softmax import softmax
+from ce_lib.validation import check_step
 
 __all__ = [
     "ENCOURAGE_COLOR",
@@ -239,7 +240,7 @@ def plot_descent_step(descent, step, *, figsize=(9.0, 3.6)):
     Figure
     """
     _check_logit_descent(descent)
-    step = _check_step(step, descent.n_steps)
+    step = check_step(step, descent.n_steps)
     fig = _new_figure(_check_figsize(figsize))
     _draw_step(
         fig,
@@ -269,14 +270,6 @@ def _check_logit_descent(descent):
             "descent: expected a LogitDescent from ce_lib.dynamics.descend_logits, got "
             f"{type(descent).__name__}."
         )
-
-
-def _check_step(step, n_steps):
-    if isinstance(step, bool) or not isinstance(step, numbers.Integral):
-        raise ValueError(f"step: expected an integer in [0, {n_steps}], got {step!r}.")
-    if not 0 <= step <= n_steps:
-        raise ValueError(f"step: expected an integer in [0, {n_steps}], got {step}.")
-    return int(step)
 
 
 # ----------------------------------------------------------------------- trajectories

@@ -29,6 +29,7 @@ __all__ = [
     "check_axis",
     "check_features",
     "check_finite",
+    "check_step",
     "check_ignore_index",
     "check_label_smoothing",
     "check_logits",
@@ -205,6 +206,23 @@ def check_features(X) -> np.ndarray:
             f"X: expected finite values, got {X[tuple(bad[0])]} in sample {bad[0][0]}."
         )
     return X
+
+
+def check_step(step, n_steps: int) -> int:
+    """A step index of a recorded descent: an integer in ``[0, n_steps]``.
+
+    >>> check_step(3, 10)
+    3
+    >>> check_step(11, 10)
+    Traceback (most recent call last):
+    ...
+    ValueError: step: expected an integer in [0, 10], got 11.
+    """
+    if isinstance(step, bool) or not isinstance(step, Integral):
+        raise ValueError(f"step: expected an integer in [0, {n_steps}], got {step!r}.")
+    if not 0 <= step <= n_steps:
+        raise ValueError(f"step: expected an integer in [0, {n_steps}], got {step}.")
+    return int(step)
 
 
 def check_logits(z, *, finite: bool = True) -> tuple[np.ndarray, bool]:

@@ -1,21 +1,12 @@
 """The grading benchmark runs end to end and prints its figures (speed is not judged here)."""
 
 import re
-import subprocess
-import sys
-from pathlib import Path
 
-SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_grading.py"
+from tests.benchmarks.scripts import run_benchmark as _run
 
 
 def run_benchmark(*args):
-    return subprocess.run(
-        [sys.executable, str(SCRIPT), *args],
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
+    return _run("bench_grading.py", *args)
 
 
 def test_quick_run_grades_with_both_and_prints_the_ratio():

@@ -2,22 +2,12 @@
 
 import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
-SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_cross_entropy.py"
+from tests.benchmarks.scripts import run_benchmark as _run
 
 
 def run_benchmark(*args, env=None):
-    return subprocess.run(
-        [sys.executable, str(SCRIPT), *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    return _run("bench_cross_entropy.py", *args, env=env)
 
 
 def test_quick_run_prints_every_shape_and_dtype():
