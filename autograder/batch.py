@@ -7,6 +7,7 @@ the single writer of every output and of the gradebook.
 
 import json
 import multiprocessing
+import os
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -29,7 +30,12 @@ class Submission:
 
 
 def _visible_dirs(folder):
-    return sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+    # A symbolic link is never followed: it could point at another student's folder.
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if not p.is_symlink() and p.is_dir() and not p.name.startswith(".")
+    )
 
 
 def find_submissions(submitted, *, expected_notebooks=None):
@@ -66,7 +72,9 @@ def find_submissions(submitted, *, expected_notebooks=None):
     found = []
     for student in _visible_dirs(submitted):
         for assignment in _visible_dirs(student):
-            notebook_ids = {p.stem for p in assignment.glob("*.ipynb") if p.is_file()}
+            notebook_ids = {
+                p.stem for p in assignment.glob("*.ipynb") if p.is_file() or p.is_symlink()
+            }
             notebook_ids.update(expected_notebooks(assignment.name))
             for notebook_id in sorted(notebook_ids):
                 path = assignment / f"{notebook_id}.ipynb"
@@ -83,11 +91,12 @@ def _lesson_tests(lesson_id):
         return []
 
 
-def failed_report(submission, reason, *, duration_s=0.0):
-    r"""The report of a submission the grader itself could not grade.
+def failed_report(submission, reason, *, duration_s=0.0, status="failed"):
+    r"""The report of a submission that was not graded.
 
-    Every test of the lesson is listed with 0 points and ``reason``, as for any failed
-    submission.
+    ``status`` is ``"failed"`` when the submission itself is the reason (no notebook) and
+    ``"error"`` when the grader failed (no grade at all). Every test of the lesson is listed
+    with 0 points and ``reason``.
     """
     tests = [
         {
@@ -107,9 +116,9 @@ def failed_report(submission, reason, *, duration_s=0.0):
         "notebook": str(submission.path),
         "score": 0.0,
         "max_score": sum(t["max_points"] for t in tests),
-        "status": "failed",
+        "status": status,
         "reason": reason,
-        "isolation": "none",
+        "isolation": "not run",
         "tests": tests,
         "duration_s": duration_s,
         "student_id": submission.student_id,
@@ -177,6 +186,7 @@ def grade_submission(submission, *, secret, limits=None, course_root=None):
             submission,
             f"internal grader error ({type(error).__name__}: {error})",
             duration_s=time.perf_counter() - start,
+            status="error",
         )
 
 
@@ -230,6 +240,24 @@ def _worker_context():
     return multiprocessing.get_context("spawn")
 
 
+def die_with_parent():
+    r"""Ask Linux to kill this worker when the process that started it dies (``kill -9``).
+
+    A worker left behind would keep grading, and writing, after its run was stopped.
+    """
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        parent = os.getppid()
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:
+            os._exit(1)
+    except (OSError, AttributeError):
+        pass
+
+
 def _grade_in_pool(submissions, jobs, options):
     pending = list(submissions)
     # A worker that dies (for instance killed by the system) breaks the pool; the
@@ -239,7 +267,11 @@ def _grade_in_pool(submissions, jobs, options):
             return
         retry = []
         context = _worker_context()
-        executor = ProcessPoolExecutor(max_workers=min(jobs, len(pending)), mp_context=context)
+        executor = ProcessPoolExecutor(
+            max_workers=min(jobs, len(pending)),
+            mp_context=context,
+            initializer=die_with_parent,
+        )
         try:
             futures = {executor.submit(grade_submission, s, **options): s for s in pending}
             waiting = set(futures)
@@ -253,10 +285,14 @@ def _grade_in_pool(submissions, jobs, options):
                         if attempt == 0:
                             retry.append(submission)
                         else:
-                            yield failed_report(submission, "the grading worker process died")
+                            yield failed_report(
+                                submission, "the grading worker process died", status="error"
+                            )
                     except Exception as error:
                         yield failed_report(
-                            submission, f"internal grader error ({type(error).__name__})"
+                            submission,
+                            f"internal grader error ({type(error).__name__})",
+                            status="error",
                         )
         finally:
             executor.shutdown(wait=True, cancel_futures=True)
@@ -285,7 +321,9 @@ def _grade_on_dask(submissions, address, options):
                     yield future.result()
                 except Exception as error:
                     yield failed_report(
-                        submission, f"the Dask worker failed ({type(error).__name__})"
+                        submission,
+                        f"the Dask worker failed ({type(error).__name__})",
+                        status="error",
                     )
         finally:
             client.cancel(list(futures))

@@ -63,6 +63,14 @@ def build_parser():
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    def add_sandbox_option(sub):
+        sub.add_argument(
+            "--no-sandbox",
+            action="store_true",
+            help="run student code WITHOUT isolation (only for notebooks you trust: it can "
+            "read and change anything this user can); every output then says so",
+        )
+
     def add_course_options(sub):
         sub.add_argument(
             "--course-root",
@@ -92,12 +100,14 @@ def build_parser():
         help="do not write nbgrader's gradebook and autograded notebooks",
     )
     autograde.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    add_sandbox_option(autograde)
     add_course_options(autograde)
 
     check = commands.add_parser("check", help="grade your own notebook and print the report")
     check.add_argument("notebook", type=Path, metavar="NOTEBOOK")
     check.add_argument("--lesson", help="lesson id (default: from the notebook's name)")
     check.add_argument("--json", action="store_true", help="print the report as JSON")
+    add_sandbox_option(check)
     add_course_options(check)
 
     release = commands.add_parser(
@@ -112,6 +122,7 @@ def build_parser():
     demo.add_argument("--out", type=Path, default=Path("out") / "demo", metavar="OUT")
     demo.add_argument("--jobs", type=_positive_int, default=2, metavar="N")
     demo.add_argument("--no-gradebook", action="store_true")
+    add_sandbox_option(demo)
     add_course_options(demo)
     return parser
 
@@ -178,11 +189,18 @@ def run_autograde(
     # No progress-bar monitor thread: local workers are forked from this process.
     tqdm.monitor_interval = 0
     submissions = find_submissions(submitted)
+    check_sandbox(limits, {s.assignment_id for s in submissions})
     by_key = {(s.student_id, s.assignment_id, s.notebook_id): s for s in submissions}
+    Path(out).mkdir(parents=True, exist_ok=True)
     outputs = ClassOutputs(out)
     has_config = course_root is not None and (Path(course_root) / "nbgrader_config.py").is_file()
     reports = []
     with contextlib.ExitStack() as stack:
+        stack.enter_context(exclusive_lock(Path(out) / ".ce-grade.lock", "the output folder"))
+        if gradebook and has_config:
+            stack.enter_context(
+                exclusive_lock(Path(course_root) / ".ce-grade-gradebook.lock", "the gradebook")
+            )
         writer = None
         bar = stack.enter_context(
             tqdm(
@@ -208,7 +226,8 @@ def run_autograde(
                 from autograder.gradebook import GradebookWriter
 
                 writer = stack.enter_context(GradebookWriter(course_root))
-            if writer is not None:
+            if writer is not None and report.get("status") != "error":
+                # A grader failure is not a grade: nothing goes into the gradebook.
                 key = (report["student_id"], report["assignment_id"], report["notebook_id"])
                 try:
                     writer.record(report, by_key[key].path)
@@ -223,6 +242,103 @@ def run_autograde(
     return reports
 
 
+class SandboxUnavailable(RuntimeError):
+    r"""The sandbox cannot work here: nothing was graded and nothing was written."""
+
+
+def sandbox_limits(args, base=None):
+    r"""Return the limits of this run: bubblewrap, or no isolation with ``--no-sandbox``."""
+    from dataclasses import replace
+
+    from autograder.sandbox.launcher import Limits
+
+    base = base or Limits()
+    return replace(base, isolation="none" if args.no_sandbox else "bubblewrap")
+
+
+def check_sandbox(limits, lesson_ids):
+    r"""Refuse to grade when the sandbox cannot work: bubblewrap missing or a self-test failing.
+
+    Run before anything is graded or written, so that a machine without a working sandbox
+    never turns a class into zeros.
+    """
+    from autograder.definitions import lesson_ids as known_lessons
+    from autograder.definitions import view_for
+    from autograder.sandbox.launcher import (
+        BWRAP_MISSING,
+        Limits,
+        SandboxError,
+        bubblewrap_path,
+        self_test,
+    )
+
+    limits = limits or Limits()
+    if limits.isolation == "bubblewrap" and bubblewrap_path() is None:
+        raise SandboxUnavailable(BWRAP_MISSING)
+    from autograder.sandbox import warm
+
+    try:
+        for lesson_id in sorted(set(lesson_ids) & set(known_lessons())):
+            try:
+                self_test(view_for(lesson_id), limits)
+            except SandboxError as error:
+                raise SandboxUnavailable(
+                    f"the sandbox self-test of {lesson_id} failed, so nothing was graded: {error}"
+                ) from None
+    finally:
+        # Workers start their own warm processes; these would only hold memory.
+        warm.shutdown()
+
+
+@contextlib.contextmanager
+def exclusive_lock(path, what):
+    r"""Hold an exclusive ``flock`` on ``path`` (it dies with this process); refuse if taken."""
+    import fcntl
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(path, "a+")  # noqa: SIM115 - held for the whole block
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise SystemExit(
+                f"ce-grade: error: another ce-grade run is writing {what} ({path.parent}); "
+                "wait for it to finish"
+            ) from None
+        yield
+    finally:
+        handle.close()
+
+
+def _not_isolated_warning():
+    print(
+        "ce-grade: WARNING: --no-sandbox: student code runs WITHOUT isolation; it can read "
+        "and change anything this user can. Grade only notebooks you trust.",
+        file=sys.stderr,
+    )
+
+
+def _exit_status(reports):
+    r"""0 when every notebook was graded or failed; 1 when the grader failed on some."""
+    from autograder.outputs.terminal import sanitize_terminal
+
+    errors = [r for r in reports if r.get("status") == "error"]
+    if not errors:
+        return 0
+    print(
+        f"ce-grade: error: the grader failed on {len(errors)} notebook(s); they have no grade "
+        "and are not in the gradebook. Rerun ce-grade to grade them:",
+        file=sys.stderr,
+    )
+    for report in errors[:50]:
+        who = "/".join(
+            sanitize_terminal(report.get(key, "?"))
+            for key in ("student_id", "assignment_id", "notebook_id")
+        )
+        print(f"  {who}: {sanitize_terminal(report.get('reason') or '')}", file=sys.stderr)
+    return 1
+
+
 def _cmd_autograde(args):
     from autograder.outputs import format_grade_table
 
@@ -232,20 +348,28 @@ def _cmd_autograde(args):
     secret = _secret(args, course_root)
     if not args.quiet:
         _warn_public_secret(secret)
-    reports = run_autograde(
-        args.submitted,
-        args.out,
-        secret=secret,
-        jobs=args.jobs,
-        scheduler=args.scheduler,
-        course_root=course_root,
-        gradebook=not args.no_gradebook,
-        progress=not args.quiet,
-    )
+    if args.no_sandbox:
+        _not_isolated_warning()
+    try:
+        reports = run_autograde(
+            args.submitted,
+            args.out,
+            secret=secret,
+            jobs=args.jobs,
+            scheduler=args.scheduler,
+            course_root=course_root,
+            gradebook=not args.no_gradebook,
+            progress=not args.quiet,
+            limits=sandbox_limits(args),
+        )
+    except SandboxUnavailable as error:
+        raise SystemExit(f"ce-grade: error: {error}") from None
     if not args.quiet:
         print(format_grade_table(reports).splitlines()[-1])
         print(f"grades: {args.out / 'grades.csv'}")
-    return 0
+        if args.no_sandbox:
+            _not_isolated_warning()
+    return _exit_status(reports)
 
 
 def _cmd_check(args):
@@ -259,8 +383,19 @@ def _cmd_check(args):
     lesson_id = args.lesson
     if lesson_id is None and args.notebook.stem in _lesson_ids():
         lesson_id = args.notebook.stem
+    from autograder.sandbox.launcher import bubblewrap_path
+
+    limits = sandbox_limits(args)
+    if limits.isolation == "bubblewrap" and bubblewrap_path() is None:
+        # A learner checking their own notebook: no isolation needed, but say so.
+        limits = sandbox_limits(argparse.Namespace(no_sandbox=True))
+        print(
+            "ce-grade: note: bubblewrap is not installed, so your notebook runs without "
+            "isolation (fine for your own work).",
+            file=sys.stderr,
+        )
     report = grade_notebook(
-        args.notebook, lesson_id=lesson_id, secret=secret, course_root=course_root
+        args.notebook, lesson_id=lesson_id, secret=secret, course_root=course_root, limits=limits
     )
     if args.json:
         print(json.dumps(report, indent=2, sort_keys=True))
@@ -268,7 +403,7 @@ def _cmd_check(args):
         print(format_report(report))
         if not report.get("tests") and lesson_id is None:
             print(f"hint: name the lesson with --lesson, one of {', '.join(_lesson_ids())}")
-    return 0
+    return 1 if report.get("status") == "error" else 0
 
 
 def _solution_lessons(course_root):
@@ -346,15 +481,20 @@ def _cmd_demo(args):
     if args.out.exists():
         shutil.rmtree(args.out)
     print(f"grading the example class {EXAMPLE_CLASS} with --jobs {args.jobs} ...", flush=True)
-    reports = run_autograde(
-        EXAMPLE_CLASS,
-        args.out,
-        secret=secret,
-        jobs=args.jobs,
-        course_root=course_root,
-        gradebook=not args.no_gradebook,
-        limits=example_class.example_limits(),
-    )
+    if args.no_sandbox:
+        _not_isolated_warning()
+    try:
+        reports = run_autograde(
+            EXAMPLE_CLASS,
+            args.out,
+            secret=secret,
+            jobs=args.jobs,
+            course_root=course_root,
+            gradebook=not args.no_gradebook,
+            limits=sandbox_limits(args, example_class.example_limits()),
+        )
+    except SandboxUnavailable as error:
+        raise SystemExit(f"ce-grade: error: {error}") from None
     print()
     print(format_grade_table(reports))
     expected = example_class.expected_outcomes()
@@ -376,7 +516,7 @@ def _cmd_demo(args):
         f"isolation: {', '.join(isolation)}; outputs in {args.out}; "
         f"{time.perf_counter() - start:.1f} s in total"
     )
-    return 0
+    return _exit_status(reports)
 
 
 def main(argv=None):

@@ -267,10 +267,12 @@ class GradebookWriter:
     def _autograded_notebook(self, report, submission_path):
         from nbgrader.preprocessors import OverwriteCells
 
+        from autograder.grading import read_notebook
+
         notebook = None
         if submission_path is not None:
             try:
-                notebook = nbformat.read(str(submission_path), as_version=4)
+                notebook = nbformat.from_dict(read_notebook(submission_path))
             except Exception:
                 notebook = None
         resources = {
@@ -290,6 +292,13 @@ class GradebookWriter:
                 notebook = None
         if notebook is None:
             notebook = self._notebook_from_gradebook(report)
+        # What the student's kernel displayed never reaches the formgrader: an output can
+        # hold HTML or JavaScript that would run in the grader's browser.
+        for cell in notebook.cells:
+            if cell.cell_type == "code":
+                cell.outputs = []
+                cell.execution_count = None
+            cell.pop("attachments", None)
         self._write_results_into_grade_cells(notebook, report)
         # Cells nbgrader added back carry no id, which nbformat 4.5 requires.
         for cell in notebook.cells:

@@ -8,23 +8,29 @@ answers in this process with the references of :mod:`ce_lib`.
 
 The report is a plain dict::
 
-    {"lesson_id", "notebook", "score", "max_score", "status": "graded" | "failed",
+    {"lesson_id", "notebook", "score", "max_score", "status": "graded" | "failed" | "error",
      "reason", "isolation", "tests": [{"id", "points", "max_points", "passed", "message",
      "misconceptions", "cases_passed", "cases_total"}], "notes", "duration_s"}
 
-``status`` is ``"failed"`` when part of the grading could not run (not a notebook, the
-process crashed, exited, ran out of time or memory, printed too much); ``reason`` then says
-why, and every test of the lesson is still listed. Edited or deleted test cells do not stop
-grading (the tests come from the course's definitions), but ``reason`` records them.
+``status`` is ``"failed"`` when the student's code could not be fully graded (not a
+notebook, the process crashed, exited, ran out of time or memory, printed too much) and
+``"error"`` when the grader itself failed (the sandbox could not start): an error is not a
+grade, and rerunning grades the notebook. ``reason`` says why; every test is still listed.
+Edited or deleted test cells do not stop grading (the tests come from the course's
+definitions), but ``reason`` records them.
 """
 
+import errno
+import os
 import re
+import stat
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder import definitions
-from autograder.definitions import forbidden_for, lesson_ids
-from autograder.sandbox.launcher import Limits, Sandbox, SandboxError, private_course_paths
+from autograder.definitions import forbidden_for, lesson_ids, view_for
+from autograder.sandbox.launcher import Limits, Sandbox, SandboxError
 from autograder.secret import default_course_root
 
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
@@ -54,16 +60,37 @@ def _source(cell):
 
 
 def read_notebook(path):
-    r"""Return the notebook at ``path`` as a dict, or raise ``ValueError`` saying why not."""
+    r"""Return the notebook at ``path`` as a dict, or raise ``ValueError`` saying why not.
+
+    Only a regular file is read, never through a symbolic link, and never more than
+    :data:`MAX_NOTEBOOK_BYTES`: a FIFO, a device or a link to someone else's file is refused
+    without being opened for reading. Every cell's source must be text.
+    """
     import nbformat
 
     path = Path(path)
-    if not path.is_file():
-        raise ValueError(f"the submission {path.name} is not a file")
-    if path.stat().st_size > MAX_NOTEBOOK_BYTES:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise ValueError(f"the submission {path.name} is a symbolic link, not a file") from None
+        raise ValueError(
+            f"the submission {path.name} cannot be opened ({error.strerror})"
+        ) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError(f"the submission {path.name} is not a regular file")
+        if info.st_size > MAX_NOTEBOOK_BYTES:
+            raise ValueError(f"the submission is larger than {MAX_NOTEBOOK_BYTES // 2**20} MiB")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(MAX_NOTEBOOK_BYTES + 1)
+    finally:
+        os.close(fd)
+    if len(data) > MAX_NOTEBOOK_BYTES:
         raise ValueError(f"the submission is larger than {MAX_NOTEBOOK_BYTES // 2**20} MiB")
     try:
-        notebook = nbformat.read(str(path), as_version=4)
+        notebook = nbformat.reads(data.decode("utf-8"), as_version=4)
     except Exception as error:  # noqa: BLE001 - any unreadable file is "not a notebook"
         raise ValueError(
             f"the submission is not a readable notebook ({type(error).__name__})"
@@ -71,6 +98,17 @@ def read_notebook(path):
     cells = notebook.get("cells")
     if not isinstance(cells, list):
         raise ValueError("the submission is not a notebook (it has no list of cells)")
+    for index, cell in enumerate(cells):
+        if not isinstance(cell, dict):
+            raise ValueError(f"cell {index} of the submission is not a notebook cell")
+        source = cell.get("source", "")
+        if isinstance(source, list) and all(isinstance(part, str) for part in source):
+            continue
+        if not isinstance(source, str):
+            raise ValueError(
+                f"cell {index} of the submission has a source that is not text "
+                f"({type(source).__name__})"
+            )
     return notebook
 
 
@@ -163,20 +201,22 @@ def select_cells(notebook, trusted, test_ids):
     return sources, notes, tampered
 
 
-def _hidden_paths(path, course_root, limits):
-    hidden = private_course_paths(course_root)
-    path = Path(path).resolve()
-    package_root = Path(__file__).resolve().parent.parent
-    # nbgrader's layout SUBMITTED/{student}/{assignment}/{notebook}.ipynb: hide SUBMITTED.
-    for candidate in (path.parents[2] if len(path.parents) > 3 else None, path.parent):
-        if candidate is None or len(candidate.parts) < 3:
-            continue
-        if candidate in package_root.parents or candidate == package_root:
-            continue
-        hidden.append(str(candidate))
-        break
-    hidden.extend(str(extra) for extra in limits.hidden_paths)
-    return hidden
+def course_cells(sources, trusted):
+    r"""Return the indices of ``sources`` that are the course's own cells, unchanged.
+
+    Under grading the lesson's view leaves the reference out, so a course cell that shows or
+    compares with it cannot run: that says nothing about the student. Only errors in the
+    other cells (the student's own code) become notes or evidence of reaching for the
+    reference.
+    """
+    course = {
+        _normalise(_source(cell))
+        for cell in (trusted or {}).get("cells", [])
+        if isinstance(cell, dict)
+        and cell.get("cell_type") == "code"
+        and not _nbgrader_metadata(cell).get("solution")
+    }
+    return {index for index, source in enumerate(sources) if _normalise(source) in course}
 
 
 def _report(lesson_id, path, results, status, reason, isolation, notes, started):
@@ -230,61 +270,102 @@ def grade_notebook(path, *, lesson_id=None, secret, limits=None, course_root=Non
     lesson_id = lesson_id or infer_lesson_id(path, notebook)
     if lesson_id is None or lesson_id not in lesson_ids():
         reason = read_error or "could not tell which lesson this notebook belongs to"
-        return _report(lesson_id, path, [], "failed", reason, "none", [], started)
+        return _report(lesson_id, path, [], "failed", reason, "not run", [], started)
     tests = definitions.tests_for_lesson(lesson_id)
     if notebook is None:
         results = [test.failed_result(f"Not graded: {read_error}.") for test in tests]
-        return _report(lesson_id, path, results, "failed", read_error, "none", [], started)
+        return _report(lesson_id, path, results, "failed", read_error, "not run", [], started)
     try:
         return _grade(path, notebook, lesson_id, tests, secret, limits, course_root, started)
     except Exception as error:  # noqa: BLE001 - the contract: never raise for a submission
         reason = f"grading stopped unexpectedly ({type(error).__name__})"
         results = [test.failed_result(f"Not graded: {reason}.") for test in tests]
-        return _report(lesson_id, path, results, "failed", reason, "none", [], started)
+        return _report(lesson_id, path, results, "failed", reason, "not run", [], started)
 
 
 def _grade(path, notebook, lesson_id, tests, secret, limits, course_root, started):
     trusted = trusted_notebook(lesson_id, course_root)
     sources, notes, tampered = select_cells(notebook, trusted, [test.id for test in tests])
-    forbidden = forbidden_for(lesson_id)
-    forbidden = {"functions": forbidden.functions, "modules": forbidden.modules}
-    hidden_paths = _hidden_paths(path, course_root, limits)
+    view = view_for(lesson_id)
     cases = {test.id: test.cases(hidden=True, secret=secret) for test in tests}
+    run = _run_in_sandbox(sources, tests, cases, view, limits, started)
+    if run.grader_failure:
+        results = [test.failed_result(f"Not graded: {run.grader_failure}.") for test in tests]
+        return _report(
+            lesson_id, path, results, "error", run.grader_failure, limits.isolation, [], started
+        )
+    ours = course_cells(sources, trusted)
+    student_errors = [error for error in run.cell_errors if error.get("cell") not in ours]
+    notes.extend(_cell_notes(student_errors))
+    absent = forbidden_for(lesson_id)
+    cells_reached_reference = _reached_reference(student_errors, absent)
+    results = []
+    for test in tests:
+        if test.id in run.stopped:
+            results.append(test.failed_result(f"Not graded: {run.stopped[test.id]}."))
+            continue
+        ordered = [
+            case for hidden in (False, True) for case in cases[test.id] if case.hidden == hidden
+        ]
+        given = run.answers[test.id].get(False, []) + run.answers[test.id].get(True, [])
+        result = test.evaluate(ordered, given)
+        if not result.passed and (
+            cells_reached_reference or _reached_reference(given, absent, key="detail")
+        ):
+            result = test.evaluate(ordered, given, extra_codes=["uses_reference"])
+        results.append(result)
+    reasons = run.stops + tampered
+    if run.out_of_memory:
+        reasons.append(f"the code ran out of memory (limit {limits.memory_mb} MiB)")
+    status = "failed" if run.stops else "graded"
+    reason = "; ".join(reasons) if reasons else None
+    return _report(lesson_id, path, results, status, reason, limits.isolation, notes, started)
+
+
+@dataclass
+class _SandboxRun:
+    answers: dict
+    stopped: dict = field(default_factory=dict)
+    stops: list = field(default_factory=list)
+    cell_errors: list = field(default_factory=list)
+    out_of_memory: bool = False
+    grader_failure: str | None = None
+
+
+def _run_in_sandbox(sources, tests, cases, view, limits, started):
+    r"""Run the cells and ask every test's cases; restart the sandbox after a stop."""
+    run = _SandboxRun(answers={test.id: {} for test in tests})
     # Every public case is asked before any hidden one: what the student's code says about a
     # public case (an exception message) is shown, so it must not have seen hidden inputs yet.
     pending = [(test, False) for test in tests] + [(test, True) for test in tests]
-    answers = {test.id: {} for test in tests}
-    attempts = {test.id: False for test in tests}
-    stopped = {}
-    stops = []
-    isolation = "none"
-    cell_attempts = None
-    restarts_left = 2
-    out_of_memory = False
-    while pending:
+    first_start = True
+    for _attempt in range(3):
+        if not pending:
+            break
         budget = limits.notebook_timeout_s - (time.monotonic() - started)
         if budget <= 0.5:
-            stops.append("the notebook used up its time limit")
+            run.stops.append("the notebook used up its time limit")
             for test, _ in pending:
-                stopped.setdefault(test.id, "the notebook used up its time limit")
-            break
-        with Sandbox(_with_budget(limits, budget), hidden_paths) as box:
+                run.stopped.setdefault(test.id, "the notebook used up its time limit")
+            return run
+        with Sandbox(_with_budget(limits, budget), view) as box:
             try:
-                ready = box.start(sources, forbidden)
+                ready = box.start(sources)
             except SandboxError as error:
-                isolation = box.isolation or isolation
-                stops.append(f"while running the cells: {error}")
+                if error.grader_failure:
+                    run.grader_failure = str(error)
+                    return run
+                run.stops.append(f"while running the cells: {error}")
                 for test, _ in pending:
-                    stopped.setdefault(test.id, str(error))
-                break
-            isolation = box.isolation
-            if cell_attempts is None:
-                cell_attempts = list(ready.get("forbidden", []))
-                notes.extend(_cell_notes(ready.get("cell_errors", [])))
-            out_of_memory |= _mentions_memory_error(ready.get("cell_errors"))
+                    run.stopped.setdefault(test.id, str(error))
+                return run
+            if first_start:
+                run.cell_errors = [e for e in ready.get("cell_errors") or [] if isinstance(e, dict)]
+                first_start = False
+            run.out_of_memory |= _mentions_memory_error(ready.get("cell_errors"))
             while pending:
                 test, hidden = pending.pop(0)
-                if test.id in stopped:
+                if test.id in run.stopped:
                     continue
                 subset = [case for case in cases[test.id] if case.hidden == hidden]
                 if not subset:
@@ -292,39 +373,33 @@ def _grade(path, notebook, lesson_id, tests, secret, limits, course_root, starte
                 try:
                     response = box.request(test.request(subset))
                 except SandboxError as error:
-                    stops.append(f"{test.id}: {error}")
-                    stopped[test.id] = str(error)
+                    if error.grader_failure:
+                        run.grader_failure = str(error)
+                        return run
+                    run.stops.append(f"{test.id}: {error}")
+                    run.stopped[test.id] = str(error)
                     break
-                out_of_memory |= _mentions_memory_error(response.get("answers"))
-                attempts[test.id] |= bool(response.get("forbidden"))
-                answers[test.id][hidden] = _clean_answers(response, len(subset))
-        if pending and restarts_left == 0:
-            for test, _ in pending:
-                stopped.setdefault(test.id, "the notebook kept failing")
-            break
-        restarts_left -= 1
+                run.out_of_memory |= _mentions_memory_error(response.get("answers"))
+                run.answers[test.id][hidden] = _clean_answers(response, len(subset))
+    for test, _ in pending:
+        run.stopped.setdefault(test.id, "the notebook kept failing")
+    return run
 
-    results = []
-    for test in tests:
-        if test.id in stopped:
-            results.append(test.failed_result(f"Not graded: {stopped[test.id]}."))
+
+def _reached_reference(entries, absent, key="detail"):
+    r"""Whether errors show the code reached for what the lesson's view leaves out."""
+    names = tuple(absent.modules) + ("scipy", "sklearn", "torch", "jax", "tensorflow")
+    for entry in entries or []:
+        if not isinstance(entry, dict):
             continue
-        ordered = [
-            case for hidden in (False, True) for case in cases[test.id] if case.hidden == hidden
-        ]
-        given = answers[test.id].get(False, []) + answers[test.id].get(True, [])
-        extra = ["uses_reference"] if attempts[test.id] else []
-        result = test.evaluate(ordered, given, extra_codes=extra)
-        if cell_attempts and not result.passed and not extra:
-            # A forbidden import in a cell explains a test that then failed.
-            result = test.evaluate(ordered, given, extra_codes=["uses_reference"])
-        results.append(result)
-    reasons = stops + tampered
-    if out_of_memory:
-        reasons.append(f"the code ran out of memory (limit {limits.memory_mb} MiB)")
-    status = "failed" if stops else "graded"
-    reason = "; ".join(reasons) if reasons else None
-    return _report(lesson_id, path, results, status, reason, isolation, notes, started)
+        error = str(entry.get("error", ""))
+        detail = str(entry.get(key, ""))
+        if error == "ReferenceUnavailable" or "ReferenceUnavailable" in detail:
+            return True
+        if error in ("ModuleNotFoundError", "ImportError") or "ModuleNotFoundError" in detail:
+            if any(f"'{name}" in detail for name in names):
+                return True
+    return False
 
 
 def _with_budget(limits, budget):
@@ -339,12 +414,31 @@ def _mentions_memory_error(entries):
     )
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def student_text(value, limit=300):
+    r"""Return text that came from the student's code, safe to keep: a short plain string.
+
+    Control characters (ANSI escapes, bidirectional overrides) are removed and the length is
+    limited here, on the trusted side, whatever the sandbox sent.
+
+    >>> student_text("\x1b[31mred\x1b[0m" + "x" * 500, limit=10)
+    '[31mred[0m...'
+    """
+    text = _CONTROL.sub("", value if isinstance(value, str) else str(value))
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
 def _cell_notes(cell_errors):
     notes = []
     for entry in cell_errors[:10]:
         if not isinstance(entry, dict):
             continue
-        notes.append(f"cell {entry.get('cell')} raised {entry.get('detail') or entry.get('error')}")
+        cell = entry.get("cell")
+        cell = cell if type(cell) is int else "?"
+        detail = student_text(entry.get("detail") or entry.get("error") or "an error")
+        notes.append(f"cell {cell} raised {detail}")
     return notes
 
 
@@ -357,7 +451,10 @@ def _clean_answers(response, count):
     for answer in answers:
         if isinstance(answer, dict) and "error" in answer:
             clean.append(
-                {"error": str(answer["error"])[:100], "detail": str(answer.get("detail", ""))}
+                {
+                    "error": student_text(answer["error"], 100),
+                    "detail": student_text(answer.get("detail", "")),
+                }
             )
         elif isinstance(answer, dict) and "value" in answer:
             clean.append({"value": answer["value"]})

@@ -3,6 +3,7 @@
 import os
 
 import matplotlib
+import pytest
 from hypothesis import settings
 
 # Figures are drawn off-screen; a learner's notebook uses the inline backend instead.
@@ -13,3 +14,24 @@ matplotlib.use("Agg")
 settings.register_profile("default", deadline=None)
 settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True)
 settings.load_profile("ci" if os.environ.get("CI") else "default")
+
+
+#: Set (as CI does) to make a missing bubblewrap a failure instead of a skip.
+REQUIRE_SANDBOX_ENV_VAR = "CE_REQUIRE_SANDBOX"
+
+
+@pytest.fixture(scope="session")
+def bubblewrap():
+    r"""The path of a working ``bwrap``; skip (or, with ``CE_REQUIRE_SANDBOX=1``, fail) if none.
+
+    Tests that grade student code in the sandbox use this fixture: without bubblewrap
+    ``ce-grade autograde`` refuses to grade, so there is nothing to test.
+    """
+    from autograder.sandbox.launcher import BWRAP_MISSING, bubblewrap_path
+
+    path = bubblewrap_path()
+    if path is None:
+        if os.environ.get(REQUIRE_SANDBOX_ENV_VAR):
+            pytest.fail(f"{REQUIRE_SANDBOX_ENV_VAR} is set but {BWRAP_MISSING}")
+        pytest.skip(f"the sandbox cannot run here: {BWRAP_MISSING}")
+    return path

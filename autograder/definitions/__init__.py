@@ -1,8 +1,8 @@
 r"""The registry of every graded test, discovered from the ``lesson*.py`` modules here.
 
 Each lesson module declares ``LESSON`` (its lesson id, the folder name in ``solutions/``),
-``FORBIDDEN`` (a :class:`~autograder.definitions.framework.Forbidden`) and ``TESTS``. A new
-lesson module is picked up without editing this file.
+``VIEW`` (a :class:`~autograder.sandbox.view.LessonView`: what its graded code may see) and
+``TESTS``. A new lesson module is picked up without editing this file.
 
 >>> [test.id for test in tests_for_lesson("lesson3_implement")][:1]
 ['l3_softmax']
@@ -15,15 +15,23 @@ import pkgutil
 from functools import cache
 
 from autograder.definitions.framework import Forbidden
+from autograder.sandbox.view import LessonView
 
-__all__ = ["get_test", "tests_for_lesson", "lesson_ids", "forbidden_for", "lesson_of"]
+__all__ = [
+    "forbidden_for",
+    "get_test",
+    "lesson_ids",
+    "lesson_of",
+    "tests_for_lesson",
+    "view_for",
+]
 
 
 @cache
 def _registry():
     tests = {}
     lessons = {}
-    forbidden = {}
+    views = {}
     for module_info in sorted(pkgutil.iter_modules(__path__), key=lambda info: info.name):
         if not module_info.name.startswith("lesson"):
             continue
@@ -31,7 +39,13 @@ def _registry():
         lesson = getattr(module, "LESSON", None)
         if not isinstance(lesson, str):
             raise ValueError(f"{module.__name__} must define LESSON, the lesson id; got {lesson!r}")
-        forbidden[lesson] = getattr(module, "FORBIDDEN", Forbidden())
+        view = getattr(module, "VIEW", None)
+        if not isinstance(view, LessonView) or view.lesson != lesson:
+            raise ValueError(
+                f"{module.__name__} must define VIEW, a LessonView of lesson {lesson!r}; "
+                f"got {view!r}"
+            )
+        views[lesson] = view
         for test in getattr(module, "TESTS", []):
             if test.id in tests:
                 raise ValueError(
@@ -46,7 +60,7 @@ def _registry():
             tests[test.id] = test
             lessons.setdefault(lesson, []).append(test)
         lessons.setdefault(lesson, [])
-    return tests, lessons, forbidden
+    return tests, lessons, views
 
 
 def get_test(test_id):
@@ -73,14 +87,22 @@ def tests_for_lesson(lesson_id):
     return list(lessons[lesson_id])
 
 
+def view_for(lesson_id):
+    r"""Return the :class:`~autograder.sandbox.view.LessonView` of ``lesson_id``."""
+    views = _registry()[2]
+    if lesson_id not in views:
+        raise ValueError(f"lesson_id must be one of {', '.join(sorted(views))}; got {lesson_id!r}")
+    return views[lesson_id]
+
+
 def forbidden_for(lesson_id):
-    r"""Return the :class:`Forbidden` names of ``lesson_id``."""
-    forbidden = _registry()[2]
-    if lesson_id not in forbidden:
-        raise ValueError(
-            f"lesson_id must be one of {', '.join(sorted(forbidden))}; got {lesson_id!r}"
-        )
-    return forbidden[lesson_id]
+    r"""Return the :class:`Forbidden` names of ``lesson_id``: what its sandbox view leaves out.
+
+    >>> "ce_lib.softmax" in forbidden_for("lesson3_implement").functions
+    True
+    """
+    view = view_for(lesson_id)
+    return Forbidden(functions=view.absent_functions(), modules=view.absent_modules())
 
 
 def lesson_of(test_id):

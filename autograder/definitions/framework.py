@@ -70,13 +70,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from autograder import misconceptions as mc
-from autograder.sandbox.answers import (
+from autograder.secret import hidden_rng, load_secret, public_rng
+from ce_sandbox.answers import (
     call_function,
     evaluate_expression,
     evaluate_expression_answers,
     read_value,
 )
-from autograder.secret import hidden_rng, load_secret, public_rng
 
 #: Builtin exception names that may be shown for a hidden case (any other name is hidden,
 #: because a student's exception class name could carry a hidden input).
@@ -113,10 +113,11 @@ class Alternatives(list):
 
 @dataclass(frozen=True)
 class Forbidden:
-    r"""What a lesson's graded code may not call.
+    r"""What a lesson's graded code may not use: what its sandbox view leaves out.
 
-    ``functions`` are dotted names of ce_lib functions (``"ce_lib.softmax"``), replaced by
-    stubs wherever ce_lib exposes them; ``modules`` are modules that cannot be imported.
+    ``functions`` are dotted names of ce_lib functions (``"ce_lib.softmax"``) and ``modules``
+    dotted module names; both are derived from the lesson's
+    :class:`~autograder.sandbox.view.LessonView`.
     """
 
     functions: tuple = ()
@@ -160,6 +161,18 @@ def _as_cases(items, hidden):
         else:
             cases.append(Case(tuple(item), f"case {index + 1}", hidden))
     return cases
+
+
+def _evidence(value, alternatives, test):
+    r"""How a probe's ``alternatives`` reproduce ``value``: ``"finite"``, ``"non-finite"`` or None.
+
+    ``"non-finite"`` means the match rests on inf or NaN entries alone (no finite entry).
+    """
+    for alternative in alternatives:
+        if _matches(value, alternative, test.rtol, test.atol):
+            finite = np.isfinite(np.asarray(value, dtype=np.float64))
+            return "finite" if finite.any() else "non-finite"
+    return None
 
 
 def _matches(value, alternative, rtol, atol):
@@ -254,14 +267,15 @@ class _BaseTest:
         expected = np.asarray(self.expected(case), dtype=np.float64)
         if not isinstance(value, np.ndarray) or value.dtype == np.bool_:
             return False, "the answer is not a number or an array of numbers"
-        candidate = value.astype(np.float64)
-        if candidate.shape != expected.shape:
-            if expected.ndim == 0 and candidate.size == 1:
-                candidate = candidate.reshape(())
+        # The shape is checked before any conversion: a huge answer is never copied.
+        if value.shape != expected.shape:
+            if expected.ndim == 0 and value.size == 1:
+                value = value.reshape(())
             elif case.hidden:
                 return False, "the answer has the wrong shape"
             else:
-                return False, (f"the answer has shape {candidate.shape}, expected {expected.shape}")
+                return False, (f"the answer has shape {value.shape}, expected {expected.shape}")
+        candidate = value.astype(np.float64)
         finite = np.isfinite(expected)
         if not np.isfinite(candidate[finite]).all():
             return False, "the answer contains inf or NaN"
@@ -278,29 +292,38 @@ class _BaseTest:
         return f"raised {name}: {detail}" if detail else f"raised {name}"
 
     def diagnose(self, cases, answers, outcomes):
-        r"""Return the misconception codes whose probes reproduce every wrong answer."""
-        wrong = [
-            (case, answer)
+        r"""Return the misconception codes whose probes reproduce the student's answers.
+
+        A code is a claim about the student, so its probe must reproduce every answer the
+        code gave (cases where it raised say nothing either way): the wrong ones and the right
+        ones alike. A non-finite answer (inf or NaN) is never evidence by itself: at least one
+        wrong answer must be reproduced in finite numbers.
+        """
+        valued = [
+            (case, answer, passed)
             for case, answer, (passed, _) in zip(cases, answers, outcomes, strict=True)
-            if not passed and "value" in answer
+            if "value" in answer
         ]
-        if not wrong:
+        if not any(not passed for _, _, passed in valued):
             return []
         codes = []
         for code, probe in self.misconceptions.items():
             try:
                 with np.errstate(all="ignore"), warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    fits = all(
-                        any(
-                            _matches(answer["value"], alternative, self.rtol, self.atol)
-                            for alternative in self.probe_alternatives(probe, case)
-                        )
-                        for case, answer in wrong
-                    )
+                    evidence = [
+                        _evidence(answer["value"], self.probe_alternatives(probe, case), self)
+                        for case, answer, _ in valued
+                    ]
             except Exception:  # noqa: BLE001 - a probe that cannot apply does not fit
-                fits = False
-            if fits:
+                continue
+            reproduces_all = all(kind is not None for kind in evidence)
+            finite_on_a_wrong_case = any(
+                kind == "finite"
+                for kind, (_, _, passed) in zip(evidence, valued, strict=True)
+                if not passed
+            )
+            if reproduces_all and finite_on_a_wrong_case:
                 codes.append(code)
         return codes
 
@@ -311,8 +334,13 @@ class _BaseTest:
         sandbox); ``note`` is a sentence added to the message (why grading stopped).
         """
         outcomes = [self.compare(case, answer) for case, answer in zip(cases, answers, strict=True)]
-        passed = sum(1 for ok, _ in outcomes if ok)
-        total = len(cases)
+        # Only cases nobody saw are scored: the hidden ones, drawn from the course secret. A
+        # learner's self-check (public cases only) estimates the points from the public ones.
+        scored = [ok for case, (ok, _) in zip(cases, outcomes, strict=True) if case.hidden]
+        if not scored:
+            scored = [ok for ok, _ in outcomes]
+        passed = sum(1 for ok in scored if ok)
+        total = len(scored)
         fraction = passed / total if total else 0.0
         points = round(self.points * fraction, 4)
         codes = self.diagnose(cases, answers, outcomes)
@@ -344,16 +372,15 @@ class _BaseTest:
 
     def _message(self, cases, outcomes, passed, total, points, codes, note):
         what = f"`{self.name}`"
+        score = f"({_fmt(points)} of {_fmt(self.points)} points)"
+        graded = "graded cases" if any(case.hidden for case in cases) else "cases"
         if passed == total and total:
-            head = (
-                f"{self.id}: {what} is correct on all {total} cases ({_fmt(points)} of "
-                f"{_fmt(self.points)} points)."
-            )
+            head = f"{self.id}: {what} is correct on all {total} {graded} {score}."
         else:
-            head = (
-                f"{self.id}: {what} is correct on {passed} of {total} cases "
-                f"({_fmt(points)} of {_fmt(self.points)} points)."
-            )
+            head = f"{self.id}: {what} is correct on {passed} of {total} {graded} {score}."
+        public = [ok for case, (ok, _) in zip(cases, outcomes, strict=True) if not case.hidden]
+        if graded == "graded cases" and public:
+            head += f" Public checks (not scored): {sum(public)} of {len(public)} correct."
         lines = [head]
         public_problems, hidden_problems = {}, {}
         for case, (ok, problem) in zip(cases, outcomes, strict=True):

@@ -7,9 +7,10 @@ For the logits ``z`` of one example (a 1-D array of length ``K``) and its label 
     a_k = \frac{e^{z_k - m}}{\sum_j e^{z_j - m}}, \quad m = \max_k z_k, \qquad
     J = -\log a_y = -z_y + m + \log \sum_k e^{z_k - m}
 
-The public and hidden cases include logits in the thousands, where only the max shift keeps
-the result finite. The questions of "check your understanding" are value tests. The lesson
-may use ce_lib freely, so nothing is forbidden.
+The public and hidden cases include logits in the thousands, where only the max shift keeps the
+result finite. The questions of "check your understanding" are value tests. The graded code
+writes softmax and the loss itself: ce_lib's numerics and every module that computes them are
+absent from its sandbox.
 
 >>> [test.id for test in TESTS][:2]
 ['l1_softmax_one', 'l1_loss_one']
@@ -17,11 +18,16 @@ may use ce_lib freely, so nothing is forbidden.
 
 import numpy as np
 
-from autograder.definitions.framework import Case, Forbidden, FunctionTest, ValueTest
+from autograder.definitions.framework import Case, FunctionTest, ValueTest
+from autograder.sandbox.view import LessonView
 
 LESSON = "lesson1_softmax_loss"
 
-FORBIDDEN = Forbidden()
+VIEW = LessonView(
+    lesson=LESSON,
+    packages=("numpy", "matplotlib"),
+    absent=("softmax", "cross_entropy", "symbolic", "dynamics", "regression"),
+)
 
 
 def _reference_softmax(z):
@@ -58,8 +64,13 @@ def _loss_several_labels_summed(z, y):
 
 
 def _large_logits(rng, n_classes):
-    # An offset of several hundred overflows exp unless the maximum is subtracted first.
-    return float(rng.choice([-1000.0, 800.0, 1000.0])) + 3.0 * rng.standard_normal(n_classes)
+    # Logits spanning about -1000 to 1000: exp overflows and underflows, so only the shift by
+    # the maximum keeps the softmax finite (a shift by the mean still overflows).
+    z = rng.uniform(-900.0, 900.0, size=n_classes)
+    high, low = rng.choice(n_classes, size=2, replace=False)
+    z[high] = rng.uniform(850.0, 1000.0)
+    z[low] = rng.uniform(-1000.0, -850.0)
+    return z
 
 
 def _public_logits(rng):
@@ -93,7 +104,9 @@ def _hidden_examples(rng):
         n_classes = int(rng.integers(2, 11))
         cases.append((3.0 * rng.standard_normal(n_classes), int(rng.integers(n_classes))))
     n_classes = int(rng.integers(3, 8))
-    cases.append((_large_logits(rng, n_classes), int(rng.integers(n_classes))))
+    z = _large_logits(rng, n_classes)
+    cases.append((z, int(np.argmin(z))))  # a_y underflows: only log-sum-exp stays finite
+    cases.append((z, int(np.argmax(z))))
     return cases
 
 

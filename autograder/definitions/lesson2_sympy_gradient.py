@@ -19,11 +19,16 @@ respect what the question assumes: probabilities ``a`` lie on the simplex (so ``
 
 import numpy as np
 
-from autograder.definitions.framework import ExpressionTest, Forbidden, ValueTest
+from autograder.definitions.framework import ExpressionTest, ValueTest
+from autograder.sandbox.view import LessonView
 
 LESSON = "lesson2_sympy_gradient"
 
-FORBIDDEN = Forbidden()
+VIEW = LessonView(
+    lesson=LESSON,
+    packages=("numpy", "sympy", "matplotlib"),
+    absent=("softmax", "cross_entropy", "symbolic", "dynamics", "regression"),
+)
 
 N_CLASSES = 3
 TRUE_CLASS = 3  # counted from 1, as in the derivation

@@ -8,28 +8,25 @@ For a batch of logits ``z`` of shape ``(N, K)`` and integer labels ``y`` of shap
     J = \frac{1}{N} \sum_i -\log a_{i, y_i}, \qquad
     \frac{\partial J}{\partial z} = \frac{a - \mathrm{onehot}(y)}{N}
 
-The cases include large logits (hundreds to a thousand) where only an implementation with
-the max shift stays finite. The lesson's graded code may not call ce_lib's reference
-numerics or a library that computes them.
+The cases include rows of logits spanning -1000 to 1000, where only a softmax shifted by the
+row maximum stays finite, with labels on the smallest logit, where only the log-sum-exp form of
+the loss stays finite. ce_lib's reference numerics, and every module or
+library that computes them (SciPy, scikit-learn, PyTorch, ...), are absent from the sandbox
+that runs the lesson's graded code.
 """
 
 import numpy as np
 
 import autograder.misconceptions as mc
-from autograder.definitions.framework import Case, Forbidden, FunctionTest
+from autograder.definitions.framework import Case, FunctionTest
+from autograder.sandbox.view import LessonView
 
 LESSON = "lesson3_implement"
 
-FORBIDDEN = Forbidden(
-    functions=(
-        "ce_lib.softmax",
-        "ce_lib.log_softmax",
-        "ce_lib.logsumexp",
-        "ce_lib.cross_entropy",
-        "ce_lib.cross_entropy_grad",
-        "ce_lib.cross_entropy_with_grad",
-    ),
-    modules=("scipy.special", "torch", "jax", "jaxlib", "tensorflow", "sklearn"),
+VIEW = LessonView(
+    lesson=LESSON,
+    packages=("numpy", "matplotlib"),
+    absent=("softmax", "cross_entropy", "symbolic", "dynamics", "regression"),
 )
 
 
@@ -56,9 +53,24 @@ def _logits(rng, n_samples, n_classes, scale=3.0):
 
 
 def _large_logits(rng, n_samples, n_classes):
-    # Offsets of several hundred make exp overflow unless the row maximum is subtracted.
-    offsets = rng.choice([-1000.0, 600.0, 1000.0], size=(n_samples, 1))
-    return offsets + 3.0 * rng.standard_normal((n_samples, n_classes))
+    # Every row spans about -1000 to 1000: exp overflows for the largest logit and underflows
+    # for the smallest, so only a shift by the row maximum keeps the softmax finite (a shift by
+    # the mean, or by a constant, still overflows).
+    z = rng.uniform(-900.0, 900.0, size=(n_samples, n_classes))
+    for row in z:
+        high, low = rng.choice(n_classes, size=2, replace=False)
+        row[high] = rng.uniform(850.0, 1000.0)
+        row[low] = rng.uniform(-1000.0, -850.0)
+    return z
+
+
+def _large_batch(rng, n_samples, n_classes):
+    # Labels on the smallest logit of some rows: there a_y underflows to 0 and -log a_y is
+    # finite only in the log-sum-exp form -z_y + logsumexp(z).
+    z = _large_logits(rng, n_samples, n_classes)
+    y = _labels(rng, n_samples, n_classes)
+    y[: max(1, n_samples // 2)] = np.argmin(z[: max(1, n_samples // 2)], axis=1)
+    return z, y
 
 
 def _labels(rng, n_samples, n_classes):
@@ -71,7 +83,7 @@ def _public_logits(rng):
         Case((_logits(rng, 1, 5),), "1 sample, 5 classes"),
         Case((_logits(rng, 6, 10, scale=1.0),), "6 samples, 10 classes"),
         Case((np.zeros((2, 4)),), "equal logits"),
-        Case((_large_logits(rng, 3, 4),), "large logits (needs the max shift)"),
+        Case((_large_logits(rng, 3, 4),), "logits from -1000 to 1000 (needs the max shift)"),
     ]
 
 
@@ -93,8 +105,9 @@ def _public_batches(rng):
     }.items():
         z = _logits(rng, n_samples, n_classes, scale)
         cases.append(Case((z, _labels(rng, n_samples, n_classes)), label))
-    z = _large_logits(rng, 3, 4)
-    cases.append(Case((z, _labels(rng, 3, 4)), "large logits (needs the max shift)"))
+    cases.append(
+        Case(_large_batch(rng, 3, 4), "logits from -1000 to 1000, a_y underflows (log-sum-exp)")
+    )
     return cases
 
 
@@ -105,7 +118,7 @@ def _hidden_batches(rng):
         z = _logits(rng, n_samples, n_classes)
         cases.append((z, _labels(rng, n_samples, n_classes)))
     n_samples, n_classes = int(rng.integers(2, 6)), int(rng.integers(3, 7))
-    cases.append((_large_logits(rng, n_samples, n_classes), _labels(rng, n_samples, n_classes)))
+    cases.append(_large_batch(rng, n_samples, n_classes))
     return cases
 
 

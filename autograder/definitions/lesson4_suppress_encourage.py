@@ -15,8 +15,9 @@ labels for one sample:
     J_L = -\sum_{k \in L} \log a_k, \qquad
     \frac{\partial J_L}{\partial z} = |L|\, a - \mathbb{1}_L .
 
-The questions of "check your understanding" are value tests. Later lessons may use ce_lib
-freely, so nothing is forbidden.
+The questions of "check your understanding" are value tests. The graded code may use
+``ce_lib.softmax``; the gradient (``ce_lib.cross_entropy``) and the descent helpers of
+``ce_lib.dynamics`` are absent from its sandbox.
 
 >>> [test.id for test in TESTS][:2]
 ['l4_descent_step', 'l4_several_labels_grad']
@@ -24,11 +25,16 @@ freely, so nothing is forbidden.
 
 import numpy as np
 
-from autograder.definitions.framework import Case, Forbidden, FunctionTest, ValueTest
+from autograder.definitions.framework import Case, FunctionTest, ValueTest
+from autograder.sandbox.view import LessonView
 
 LESSON = "lesson4_suppress_encourage"
 
-FORBIDDEN = Forbidden()
+VIEW = LessonView(
+    lesson=LESSON,
+    packages=("numpy", "matplotlib"),
+    absent=("cross_entropy", "symbolic", "dynamics", "regression"),
+)
 
 
 def _softmax(z):

@@ -10,8 +10,9 @@ shape ``(D, K)`` and biases ``b`` of shape ``(K,)``, the mean loss of the linear
     \frac{\partial J}{\partial b} = \frac{1}{N} \sum_i (a_i - y_i),
 
 with :math:`A = \operatorname{softmax}(Z)` and :math:`Y` the one-hot labels. The references
-compute :math:`(A - Y)/N` with :func:`ce_lib.cross_entropy_grad`. The lesson may use ce_lib
-freely, so nothing is forbidden.
+compute :math:`(A - Y)/N` with :func:`ce_lib.cross_entropy_grad`. The graded code may use
+``ce_lib.softmax``; the loss and its gradient, the descent helpers and the trained model of
+``ce_lib.regression`` are absent from its sandbox (the digits come as arrays).
 
 >>> [test.id for test in TESTS][:2]
 ['l5_weight_gradient', 'l5_bias_gradient']
@@ -19,11 +20,16 @@ freely, so nothing is forbidden.
 
 import numpy as np
 
-from autograder.definitions.framework import Case, Forbidden, FunctionTest, ValueTest
+from autograder.definitions.framework import Case, FunctionTest, ValueTest
+from autograder.sandbox.view import LessonView
 
 LESSON = "lesson5_digits_regression"
 
-FORBIDDEN = Forbidden()
+VIEW = LessonView(
+    lesson=LESSON,
+    packages=("numpy", "matplotlib"),
+    absent=("cross_entropy", "symbolic", "dynamics", "regression"),
+)
 
 
 def _logit_gradient(X, y, W, b):

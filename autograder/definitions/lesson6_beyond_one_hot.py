@@ -15,7 +15,8 @@ mean over the batch:
   :math:`(\operatorname{softmax}(z / T) - \operatorname{onehot}(y)) / (N T)`.
 
 The references use ce_lib's options (``label_smoothing``, ``weight``) where ce_lib has them.
-The lesson may use ce_lib freely, so nothing is forbidden.
+The graded code may use ``ce_lib.softmax``; ``ce_lib.cross_entropy`` (whose options compute
+every answer), the descent helpers and SciPy are absent from its sandbox.
 
 >>> [test.id for test in TESTS][:2]
 ['l6_smoothed_targets', 'l6_weighted_grad']
@@ -23,11 +24,17 @@ The lesson may use ce_lib freely, so nothing is forbidden.
 
 import numpy as np
 
-from autograder.definitions.framework import Case, Forbidden, FunctionTest, ValueTest
+from autograder.definitions.framework import Case, FunctionTest, ValueTest
+from autograder.sandbox.view import LessonView
 
 LESSON = "lesson6_beyond_one_hot"
 
-FORBIDDEN = Forbidden()
+VIEW = LessonView(
+    lesson=LESSON,
+    packages=("numpy", "matplotlib"),
+    absent=("cross_entropy", "symbolic", "dynamics", "regression"),
+    shims=("scipy.special.expit",),
+)
 
 
 def _softmax(z):

@@ -27,13 +27,13 @@ from pathlib import Path
 
 import nbformat
 
+from autograder.examples.outcomes import EXAMPLE_SECRET
+
 CLASS_DIR = Path(__file__).resolve().parent / "class"
 STUDENTS_DIR = CLASS_DIR / "students"
 SUBMITTED_DIR = CLASS_DIR / "submitted"
 EXPECTED_FILE = CLASS_DIR / "expected.json"
 LESSON_ID = "lesson3_implement"
-#: The secret the expected outcomes were written for (hidden cases depend on it).
-EXAMPLE_SECRET = b"example-class-secret"
 
 
 def example_limits(**changes):

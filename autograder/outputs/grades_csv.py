@@ -34,6 +34,36 @@ def format_points(value, digits=6):
     return f"{round(float(value), digits):g}"
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def neutralize_formula(text):
+    r"""Return ``text`` so that a spreadsheet shows it as text, never runs it as a formula.
+
+    >>> neutralize_formula("=HYPERLINK(1)"), neutralize_formula("-2"), neutralize_formula("ada")
+    ("'=HYPERLINK(1)", '-2', 'ada')
+    """
+    text = str(text)
+    if text.startswith(_FORMULA_START) and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def _restore(text):
+    # The inverse of neutralize_formula, so that a regrade finds the row it replaces.
+    if text.startswith("'") and text[1:].startswith(_FORMULA_START):
+        return text[1:]
+    return text
+
+
+def _is_number(text):
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def report_to_row(report):
     r"""Flatten one report into a ``grades.csv`` row (a dict of strings).
 
@@ -57,7 +87,8 @@ def report_to_row(report):
         "student_id": str(report["student_id"]),
         "assignment_id": str(report["assignment_id"]),
         "notebook_id": str(report["notebook_id"]),
-        "score": format_points(report.get("score", 0.0)),
+        # A grader failure is not a grade: no score at all rather than a zero.
+        "score": "" if report.get("status") == "error" else format_points(report.get("score", 0.0)),
         "max_score": format_points(report.get("max_score", 0.0)),
         "status": str(report.get("status", "failed")),
         "reason": str(report.get("reason") or ""),
@@ -86,6 +117,7 @@ class GradesTable:
             with self.path.open(newline="", encoding="utf-8") as handle:
                 for row in csv.DictReader(handle):
                     if all(row.get(column) for column in _KEY):
+                        row = {column: _restore(row.get(column) or "") for column in row}
                         self._rows[tuple(row[column] for column in _KEY)] = {
                             column: row.get(column) or "" for column in GRADES_COLUMNS
                         }
@@ -107,5 +139,8 @@ class GradesTable:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=GRADES_COLUMNS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(self.rows())
+        writer.writerows(
+            {column: neutralize_formula(value) for column, value in row.items()}
+            for row in self.rows()
+        )
         write_text_atomically(self.path, buffer.getvalue())

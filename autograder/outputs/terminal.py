@@ -1,9 +1,24 @@
 r"""Plain-text views of reports: one notebook for ``ce-grade check``, a class for ``demo``."""
 
+import re
 import textwrap
 
 from autograder.outputs.explanations import explain_misconception
 from autograder.outputs.grades_csv import format_points, report_to_row
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def sanitize_terminal(value):
+    r"""Return ``value`` as text with every control character removed (ANSI escapes included).
+
+    Anything a student chose (names, messages) goes through this before it reaches a
+    terminal, so it cannot move the cursor, recolour or rewrite earlier lines.
+
+    >>> sanitize_terminal("\x1b[2Kall tests passed\r")
+    '[2Kall tests passed'
+    """
+    return _CONTROL.sub("", str(value))
 
 
 def _points(value):
@@ -31,6 +46,10 @@ def format_report(report, *, width=88):
         f"{_points(report.get('score', 0))} / {_points(report.get('max_score', 0))} points",
         f"isolation: {report.get('isolation') or 'unknown'}",
     ]
+    if report.get("isolation") == "none":
+        lines.append("WARNING: graded WITHOUT isolation (--no-sandbox or no bubblewrap)")
+    if report.get("status") == "error":
+        lines.append("NOT GRADED: the grader failed on this notebook; rerun to grade it")
     if report.get("reason"):
         lines.append(f"not fully graded: {report['reason']}")
     indent = " " * 4
@@ -59,7 +78,7 @@ def format_report(report, *, width=88):
             lines.extend(
                 textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=indent * 2)
             )
-    return "\n".join(lines)
+    return sanitize_terminal("\n".join(lines))
 
 
 def format_grade_table(reports):
@@ -88,7 +107,9 @@ def format_grade_table(reports):
             (
                 row["student_id"],
                 f"{row['assignment_id']}/{row['notebook_id']}",
-                f"{_points(row['score'])} / {_points(row['max_score'])}",
+                "error"
+                if report.get("status") == "error"
+                else f"{_points(row['score'])} / {_points(row['max_score'])}",
                 " ".join((detail or "-").split()),
             )
         )
@@ -103,16 +124,18 @@ def format_grade_table(reports):
     out = [line(header), line(["-" * w for w in widths])]
     out.extend(line(r) for r in rows)
     out.append(_summary(reports))
-    return "\n".join(out)
+    return sanitize_terminal("\n".join(out))
 
 
 def _summary(reports):
-    full = partial = zero = failed = 0
+    full = partial = zero = failed = errors = 0
     fractions = []
     for report in reports:
         score, top = float(report.get("score", 0)), float(report.get("max_score", 0))
         fractions.append(score / top if top > 0 else 0.0)
-        if report.get("status") != "graded" or report.get("reason"):
+        if report.get("status") == "error":
+            errors += 1
+        elif report.get("status") != "graded" or report.get("reason"):
             failed += 1
         elif top > 0 and score >= top - 1e-9:
             full += 1
@@ -121,7 +144,12 @@ def _summary(reports):
         else:
             zero += 1
     mean = 100.0 * sum(fractions) / len(fractions) if fractions else 0.0
-    return (
+    summary = (
         f"{len(reports)} notebooks graded: {full} full marks, {partial} partial, {zero} zero, "
         f"{failed} not fully graded; mean {mean:.1f}%"
     )
+    if errors:
+        summary += f"; {errors} NOT GRADED (grader error)"
+    if any(report.get("isolation") == "none" for report in reports):
+        summary += "; WITHOUT ISOLATION (--no-sandbox)"
+    return summary

@@ -1,47 +1,42 @@
-r"""Start the sandbox worker under bubblewrap (or resource limits) and talk to it.
+r"""Run one notebook's code in its sandbox and talk to it with deadlines.
 
-The worker runs in a fresh temporary working directory with
+With ``isolation="bubblewrap"`` (the default, and the only mode ``ce-grade autograde`` uses
+unless an instructor opts out) the worker is forked from the lesson view's warm process
+(:mod:`autograder.sandbox.warm`) into namespaces of its own: it sees only the lesson's
+read-only file view (:mod:`autograder.sandbox.view`), no other process, no network.
+``isolation="none"`` runs the worker as a plain child process with no isolation at all, for a
+learner checking their own notebook or an instructor grading trusted notebooks; every
+report then says so.
 
-- ``bubblewrap`` when it is installed and works: the root file system read-only, an empty
-  ``/tmp``, empty folders over the course's private files (``solutions/``, the gradebook, the
-  secret, submissions, outputs), no network, its own process namespace, no capabilities (so
-  those folders cannot be unmounted), killed with its parent;
-- otherwise the ``rlimit`` fallback: a new session, the same working directory, and the
-  worker's audit hook refusing the hidden paths.
+Limits: ``RLIMIT_AS`` (memory), ``RLIMIT_CPU``, ``RLIMIT_FSIZE``, a ``pids`` control group
+where available, a wall-clock limit on running the cells, on each test and on the whole
+notebook, and a cap on what the student may print (everything printed is discarded).
 
-Both apply ``RLIMIT_AS`` (memory), ``RLIMIT_CPU`` and ``RLIMIT_CORE``, a wall-clock limit on
-running the cells and on each test, and a cap on what the student may print (everything
-printed is discarded). The whole process group is killed when the sandbox closes.
-
->>> limits = Limits(cells_timeout_s=5.0)
->>> limits.test_timeout_s
+>>> Limits(cells_timeout_s=5.0).test_timeout_s
 30.0
 """
 
-import atexit
 import functools
-import json
 import math
 import os
-import resource
 import selectors
 import shutil
 import signal
-import socket
 import subprocess
-import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
-from autograder.sandbox.wire import WireError, encode, read_frame
+from autograder.sandbox import warm
+from autograder.sandbox.view import built_view
+from ce_sandbox.wire import WireError, encode, read_frame
+
+ISOLATIONS = ("bubblewrap", "none")
 
 
 @dataclass(frozen=True)
 class Limits:
-    r"""Limits of one sandboxed notebook.
+    r"""Limits of one sandboxed notebook (every one enforced on the trusted side or by the OS).
 
     Parameters
     ----------
@@ -56,18 +51,12 @@ class Limits:
     output_bytes : int
         How much the student may print before the sandbox is stopped.
     cpu_s : float, optional
-        CPU seconds the worker may use in all (``RLIMIT_CPU``); wall-clock limits stretch on
-        a busy machine, this one does not, so it is what stops an endless loop in practice.
-        ``None`` means ``notebook_timeout_s``.
-    hidden_paths : tuple of str
-        Further paths the worker must not see (added to the course's private files).
+        CPU seconds the worker may use in all (``RLIMIT_CPU``); ``None`` means
+        ``notebook_timeout_s``.
+    tmp_mb : int
+        Size of the notebook's private ``/tmp`` (and the largest file it may write).
     isolation : str
-        ``"auto"`` (bubblewrap when it works, else ``"rlimit"``), ``"bubblewrap"`` or
-        ``"rlimit"``.
-    warm_start : bool
-        Fork workers from a warm, equally isolated process that has imported NumPy,
-        Matplotlib and SymPy once (:mod:`autograder.sandbox.zygote`), instead of starting
-        Python for every notebook.
+        ``"bubblewrap"`` or ``"none"`` (no isolation: trusted notebooks only).
     """
 
     cells_timeout_s: float = 90.0
@@ -76,9 +65,8 @@ class Limits:
     memory_mb: int = 2048
     output_bytes: int = 1_000_000
     cpu_s: float | None = 60.0
-    hidden_paths: tuple = ()
-    isolation: str = "auto"
-    warm_start: bool = True
+    tmp_mb: int = 64
+    isolation: str = "bubblewrap"
 
     def __post_init__(self):
         for name in ("cells_timeout_s", "test_timeout_s", "notebook_timeout_s"):
@@ -91,9 +79,11 @@ class Limits:
             raise ValueError(f"cpu_s must be a positive number of seconds, got {self.cpu_s!r}")
         if not (isinstance(self.output_bytes, int) and self.output_bytes > 0):
             raise ValueError(f"output_bytes must be a positive integer, got {self.output_bytes!r}")
-        if self.isolation not in ("auto", "bubblewrap", "rlimit"):
+        if not (isinstance(self.tmp_mb, int) and self.tmp_mb >= 1):
+            raise ValueError(f"tmp_mb must be a positive integer, got {self.tmp_mb!r}")
+        if self.isolation not in ISOLATIONS:
             raise ValueError(
-                f"isolation must be 'auto', 'bubblewrap' or 'rlimit', got {self.isolation!r}"
+                f"isolation must be one of {', '.join(ISOLATIONS)}, got {self.isolation!r}"
             )
 
 
@@ -101,12 +91,26 @@ class SandboxError(RuntimeError):
     r"""The sandbox stopped before answering; ``kind`` says why in one word.
 
     ``kind`` is one of ``"timeout"``, ``"memory"``, ``"output"``, ``"exit"``, ``"crash"``,
-    ``"protocol"`` or ``"start"``.
+    ``"protocol"`` (caused by the student's code) or ``"start"`` (the grader's own failure:
+    the notebook gets no grade).
     """
 
     def __init__(self, kind, message):
         super().__init__(message)
         self.kind = kind
+
+    @property
+    def grader_failure(self):
+        r"""Whether the failure is the grader's, not the student's code's."""
+        return self.kind == "start"
+
+
+BWRAP_MISSING = (
+    "bubblewrap (bwrap) is not installed or does not work here, so student code cannot be "
+    "isolated. Install it (Debian/Ubuntu: apt-get install bubblewrap; Fedora: dnf install "
+    "bubblewrap) and make sure user namespaces are enabled, or grade trusted notebooks "
+    "without isolation with --no-sandbox."
+)
 
 
 @functools.cache
@@ -115,209 +119,32 @@ def bubblewrap_path():
     path = shutil.which("bwrap")
     if path is None:
         return None
+    probe = [
+        path,
+        "--unshare-all",
+        "--die-with-parent",
+        "--cap-drop",
+        "ALL",
+        "--ro-bind",
+        "/usr",
+        "/usr",
+        "--symlink",
+        "usr/lib",
+        "/lib",
+        "--symlink",
+        "usr/lib64",
+        "/lib64",
+        "--symlink",
+        "usr/bin",
+        "/bin",
+        "--",
+        "/usr/bin/true",
+    ]
     try:
-        probe = subprocess.run(
-            [path, *_BWRAP_BASE, "--", "/bin/true"],
-            capture_output=True,
-            timeout=20,
-            check=False,
-        )
+        result = subprocess.run(probe, capture_output=True, timeout=20, check=False)
     except (OSError, subprocess.TimeoutExpired):
         return None
-    return path if probe.returncode == 0 else None
-
-
-_BWRAP_BASE = (
-    "--ro-bind", "/", "/",
-    "--dev", "/dev",
-    "--proc", "/proc",
-    "--tmpfs", "/tmp",
-    "--unshare-net",
-    "--unshare-pid",
-    "--unshare-ipc",
-    "--unshare-uts",
-    "--die-with-parent",
-    "--new-session",
-    "--cap-drop", "ALL",
-)  # fmt: skip
-
-SANDBOX_WORKDIR = "/tmp/work"
-
-
-def private_course_paths(course_root):
-    r"""Return the course's private paths the worker must never see."""
-    if course_root is None:
-        return []
-    root = Path(course_root)
-    names = (
-        "solutions",
-        "source",
-        ".git",
-        "gradebook.db",
-        "gradebook.db-journal",
-        ".ce_grade_secret",
-        "submitted",
-        "autograded",
-        "feedback",
-        "release",
-        "out",
-    )
-    return [str(root / name) for name in names]
-
-
-def _limit_resources(memory_bytes, cpu_seconds):
-    def apply():
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 2))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
-    return apply
-
-
-def _environment(home):
-    return {
-        "PATH": "/usr/local/bin:/usr/bin:/bin",
-        "HOME": home,
-        "LANG": "C.UTF-8",
-        "MPLBACKEND": "Agg",
-        "OPENBLAS_NUM_THREADS": "1",
-        "OMP_NUM_THREADS": "1",
-        "MKL_NUM_THREADS": "1",
-    }
-
-
-def _isolation_prefix(isolation, hidden_paths, workdir=None):
-    r"""Return the command prefix that isolates a process (empty for the rlimit fallback)."""
-    if isolation == "rlimit":
-        return []
-    command = [bubblewrap_path(), *_BWRAP_BASE]
-    for path in hidden_paths:
-        if path == "/tmp" or path.startswith("/tmp/") or not os.path.lexists(path):
-            continue  # /tmp is already an empty tmpfs inside the sandbox
-        if os.path.isdir(path):
-            command += ["--tmpfs", path]
-        else:
-            command += ["--ro-bind", "/dev/null", path]
-    if workdir is not None:
-        command += ["--bind", str(workdir), SANDBOX_WORKDIR, "--chdir", SANDBOX_WORKDIR]
-    # The package must stay importable even when it was installed from under /tmp.
-    package_root = str(Path(__file__).resolve().parents[2])
-    if package_root == "/tmp" or package_root.startswith("/tmp/"):
-        command += ["--ro-bind", package_root, package_root]
-    return [*command, "--"]
-
-
-def _choose_isolation(wanted):
-    if wanted == "rlimit":
-        return "rlimit"
-    if bubblewrap_path() is not None:
-        return "bubblewrap"
-    if wanted == "bubblewrap":
-        raise SandboxError("start", "bubblewrap was asked for but does not work here")
-    return "rlimit"
-
-
-#: Modules the warm process imports once for every worker it forks.
-WARM_MODULES = ("numpy", "matplotlib.pyplot", "ce_lib", "ce_lib.plots", "sympy")
-
-
-class _Zygote:
-    r"""The trusted side's handle on one warm process (see :mod:`autograder.sandbox.zygote`)."""
-
-    def __init__(self, isolation, hidden_paths):
-        self.isolation = isolation
-        self.owner = os.getpid()
-        self._lock = threading.Lock()
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        self._socket = ours
-        command = _isolation_prefix(isolation, hidden_paths)
-        command += [sys.executable, "-I", "-B", "-m", "autograder.sandbox.zygote"]
-        command += [str(theirs.fileno()), *WARM_MODULES]
-        self._home = tempfile.mkdtemp(prefix="ce-grade-warm-")
-        try:
-            self._process = subprocess.Popen(
-                command,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                cwd=self._home,
-                env=_environment("/tmp" if isolation == "bubblewrap" else self._home),
-                pass_fds=(theirs.fileno(),),
-                start_new_session=True,
-            )
-        finally:
-            theirs.close()
-
-    def alive(self):
-        return self._process.poll() is None
-
-    def _ask(self, message, fds=()):
-        with self._lock:
-            try:
-                socket.send_fds(self._socket, [json.dumps(message).encode()], list(fds))
-                reply = self._socket.recv(65536)
-            except OSError as error:
-                raise SandboxError("start", f"the warm process stopped ({error})") from None
-        if not reply:
-            raise SandboxError("start", "the warm process stopped")
-        answer = json.loads(reply)
-        if "error" in answer:
-            raise SandboxError("start", answer["error"])
-        return answer
-
-    def spawn(self, fds, memory_bytes, cpu_seconds):
-        request = {"op": "spawn", "memory_bytes": memory_bytes, "cpu_seconds": cpu_seconds}
-        return self._ask(request, fds)["pid"]
-
-    def wait(self, pid, timeout=5.0):
-        return self._ask({"op": "wait", "pid": pid, "timeout": timeout})["code"]
-
-    def kill(self, pid):
-        return self._ask({"op": "kill", "pid": pid})["code"]
-
-    def close(self):
-        self._socket.close()
-        try:
-            self._process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            os.killpg(self._process.pid, signal.SIGKILL)
-            self._process.wait()
-        shutil.rmtree(self._home, ignore_errors=True)
-
-
-_zygotes = {}
-_zygotes_lock = threading.Lock()
-#: Warm processes kept per grading process (one per set of hidden paths, most recent first).
-MAX_WARM_PROCESSES = 2
-
-
-def _zygote_for(isolation, hidden_paths):
-    key = (isolation, tuple(sorted(hidden_paths)))
-    retired = []
-    with _zygotes_lock:
-        zygote = _zygotes.pop(key, None)
-        # A process forked from this one (a worker pool) starts its own warm process.
-        if zygote is None or zygote.owner != os.getpid() or not zygote.alive():
-            zygote = _Zygote(isolation, hidden_paths)
-        _zygotes[key] = zygote
-        while len(_zygotes) > MAX_WARM_PROCESSES:
-            retired.append(_zygotes.pop(next(iter(_zygotes))))
-    for old in retired:
-        if old.owner == os.getpid():
-            old.close()
-    return zygote
-
-
-def shutdown_warm_processes():
-    r"""Stop every warm process of this grading process (also done at exit)."""
-    with _zygotes_lock:
-        zygotes = [zygote for zygote in _zygotes.values() if zygote.owner == os.getpid()]
-        _zygotes.clear()
-    for zygote in zygotes:
-        zygote.close()
-
-
-atexit.register(shutdown_warm_processes)
+    return path if result.returncode == 0 else None
 
 
 class Sandbox:
@@ -327,26 +154,26 @@ class Sandbox:
     ----------
     limits : Limits
         The limits and the isolation to use.
-    hidden_paths : list of str
-        Paths the worker must not see (the course's private files, submissions, outputs).
+    view : autograder.sandbox.view.LessonView
+        What the notebook's code may see.
 
     Examples
     --------
-    >>> with Sandbox(Limits(isolation="rlimit"), []) as box:
-    ...     ready = box.start(["def double(z):\n    return 2 * z"], {})
+    >>> from autograder.sandbox.view import LessonView
+    >>> with Sandbox(Limits(isolation="none"), LessonView("demo", ("numpy",))) as box:
+    ...     ready = box.start(["def double(z):\n    return 2 * z"])
     ...     box.request({"op": "call", "name": "double", "cases": [[2.5]]})["answers"][0]
     {'value': array(5.)}
     """
 
-    def __init__(self, limits, hidden_paths):
+    def __init__(self, limits, view):
         self.limits = limits
-        self.hidden_paths = [str(path) for path in hidden_paths]
-        self.isolation = None
-        self.warm = False
-        self._process = None
-        self._zygote = None
+        self.view = view
+        self.isolation = limits.isolation
+        self._built = None
+        self._warm = None
         self._pid = None
-        self._workdir = None
+        self._process = None
         self._to_worker = None
         self._from_worker = None
         self._output = None
@@ -354,8 +181,7 @@ class Sandbox:
         self._output_exceeded = False
         self._deadline = None
         self._exit_code = None
-
-    # --- lifecycle --------------------------------------------------------------------------
+        self._drainer = None
 
     def __enter__(self):
         return self
@@ -363,22 +189,23 @@ class Sandbox:
     def __exit__(self, *exc_info):
         self.close()
 
-    @property
-    def workdir(self):
-        r"""The worker's working directory as this process sees it (None before start)."""
-        return self._workdir
+    # --- process life -----------------------------------------------------------------------
 
-    def start(self, cells, forbidden):
+    def start(self, cells):
         r"""Start the worker, run ``cells`` and return its ready message.
 
         Raises
         ------
         SandboxError
-            When the worker cannot start or stops while running the cells.
+            ``kind="start"`` when the sandbox itself cannot start (a grader failure); another
+            kind when the student's code stopped it while the cells ran.
         """
-        self.isolation = _choose_isolation(self.limits.isolation)
-        memory = self.limits.memory_mb * 1024 * 1024
-        cpu = max(1, math.ceil(self.limits.cpu_s or self.limits.notebook_timeout_s))
+        try:
+            self._built = built_view(self.view)
+        except (OSError, ValueError) as error:
+            raise SandboxError(
+                "start", f"the lesson's sandbox view cannot be built: {error}"
+            ) from None
         to_worker_read, to_worker_write = os.pipe()
         from_worker_read, from_worker_write = os.pipe()
         output_read, output_write = os.pipe()
@@ -386,56 +213,75 @@ class Sandbox:
         self._to_worker, self._from_worker = to_worker_write, from_worker_read
         self._output = os.fdopen(output_read, "rb", buffering=0)
         try:
-            if self.limits.warm_start:
-                try:
-                    self._start_warm(child_fds, memory, cpu)
-                except (SandboxError, OSError):
-                    self._zygote = None  # fall back to a cold start below
-            if self._zygote is None:
-                self._start_cold(child_fds, memory, cpu)
+            if self.isolation == "bubblewrap":
+                self._start_isolated(child_fds)
+            else:
+                self._start_unisolated(child_fds)
         finally:
             for fd in child_fds:
                 os.close(fd)
-        threading.Thread(target=self._drain_output, daemon=True).start()
+        self._drainer = threading.Thread(target=self._drain_output, daemon=True)
+        self._drainer.start()
         self._deadline = time.monotonic() + self.limits.notebook_timeout_s
-        setup = {
-            "cells": list(cells),
-            "forbidden": {
-                "functions": list(forbidden.get("functions", ())),
-                "modules": list(forbidden.get("modules", ())),
-            },
-            "hidden_paths": self.hidden_paths,
-        }
-        self._send(setup)
+        try:
+            hello = self._receive(min(warm.REQUEST_TIMEOUT_S, self.limits.notebook_timeout_s))
+        except SandboxError as error:
+            raise SandboxError("start", f"the sandbox could not start ({error})") from None
+        if hello.get("op") != "isolated":
+            raise SandboxError("start", "the sandbox did not start as expected")
+        self._send({"cells": list(cells)})
         return self._receive(self.limits.cells_timeout_s)
 
-    def _start_warm(self, child_fds, memory, cpu):
-        zygote = _zygote_for(self.isolation, self.hidden_paths)
-        self._pid = zygote.spawn(child_fds, memory, cpu)
-        self._zygote = zygote
-        self.warm = True
+    def _resources(self):
+        return {
+            "memory_bytes": self.limits.memory_mb * 1024 * 1024,
+            "cpu_seconds": max(1, math.ceil(self.limits.cpu_s or self.limits.notebook_timeout_s)),
+            "file_bytes": self.limits.tmp_mb * 1024 * 1024,
+            "tmp_mb": self.limits.tmp_mb,
+        }
 
-    def _start_cold(self, child_fds, memory, cpu):
-        self._workdir = Path(tempfile.mkdtemp(prefix="ce-grade-work-"))
-        bind = self._workdir if self.isolation == "bubblewrap" else None
-        command = _isolation_prefix(self.isolation, self.hidden_paths, bind)
-        command += [sys.executable, "-I", "-B", "-m", "autograder.sandbox.worker"]
-        command += [str(child_fds[0]), str(child_fds[1])]
-        home = SANDBOX_WORKDIR if bind is not None else str(self._workdir)
+    def _start_isolated(self, child_fds):
+        bwrap = bubblewrap_path()
+        if bwrap is None:
+            raise SandboxError("start", BWRAP_MISSING)
+        try:
+            self._warm = warm.warm_process(self._built, bwrap)
+            self._pid = self._warm.spawn(child_fds, **self._resources())
+        except (warm.WarmProcessError, OSError) as error:
+            if self._warm is not None:
+                warm.discard(self._built)
+            self._warm = None
+            raise SandboxError("start", f"the sandbox could not start: {error}") from None
+
+    def _start_unisolated(self, child_fds):
+        resources = self._resources()
+        command = self._built.python_command("ce_sandbox.worker", *map(str, child_fds[:2]))
+        # No isolation: the worker sees this environment, with the lesson's ce_lib first.
+        command = [command[0], "-I", "-B", "-c", _unisolated_bootstrap(self._built), *command[6:]]
+
+        def limit():
+            import resource
+
+            memory = resources["memory_bytes"]
+            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+            cpu = resources["cpu_seconds"]
+            resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 2))
+            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
         try:
             self._process = subprocess.Popen(
                 command,
                 stdin=subprocess.DEVNULL,
                 stdout=child_fds[2],
                 stderr=child_fds[2],
-                cwd=str(self._workdir),
-                env=_environment(home),
+                cwd=self._built.folder,
+                env={**os.environ, "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1"},
                 pass_fds=child_fds[:2],
                 start_new_session=True,
-                preexec_fn=_limit_resources(memory, cpu),
+                preexec_fn=limit,  # noqa: PLW1509
             )
         except OSError as error:
-            raise SandboxError("start", f"the sandbox could not start: {error}") from None
+            raise SandboxError("start", f"the worker could not start: {error}") from None
 
     def request(self, message):
         r"""Send one request and return the worker's answer (within the test time limit)."""
@@ -443,7 +289,7 @@ class Sandbox:
         return self._receive(self.limits.test_timeout_s)
 
     def close(self):
-        r"""Stop the worker and everything it started, and remove its working directory."""
+        r"""Stop the worker and everything it started."""
         if self._to_worker is not None:
             try:
                 os.write(self._to_worker, encode({"op": "stop"}))
@@ -457,43 +303,48 @@ class Sandbox:
                 except OSError:
                     pass
         self._to_worker = self._from_worker = None
-        if self._workdir is not None:
-            shutil.rmtree(self._workdir, ignore_errors=True)
-            self._workdir = None
+        if self._drainer is not None:
+            # The worker is gone, so its output pipe closes: no thread outlives the sandbox.
+            self._drainer.join(timeout=5.0)
+            self._drainer = None
 
     def _finish(self, *, kill):
         r"""End the worker (killing it when ``kill``) and return its exit code."""
         if self._exit_code is not None:
             return self._exit_code
-        if self._zygote is not None and self._pid is not None:
+        if self._warm is not None and self._pid is not None:
             try:
-                code = self._zygote.kill(self._pid) if kill else self._zygote.wait(self._pid, 2.0)
-            except SandboxError:
-                code = -signal.SIGKILL
+                code = self._warm.kill(self._pid) if kill else self._warm.wait(self._pid, 5.0)
+            except warm.WarmProcessError:
+                warm.discard(self._built)
+                code = 128 + signal.SIGKILL
             self._pid = None
+            # The worker's status comes through the intermediate process: 128 + signal.
+            code = -(code - 128) if code > 128 else code
         elif self._process is not None:
             process = self._process
             if kill:
-                self._kill_cold()
+                self._kill_group(process)
             try:
                 code = process.wait(timeout=2.0)
             except subprocess.TimeoutExpired:
-                self._kill_cold()
+                self._kill_group(process)
                 code = process.wait()
-            self._kill_cold()  # whatever the worker left in its session
+            self._kill_group(process)
             self._process = None
         else:
             return None
         self._exit_code = code
         return code
 
-    def _kill_cold(self):
+    @staticmethod
+    def _kill_group(process):
         try:
-            os.killpg(self._process.pid, signal.SIGKILL)
+            os.killpg(process.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
 
-    # --- plumbing ---------------------------------------------------------------------------
+    # --- framing and deadlines --------------------------------------------------------------
 
     def _drain_output(self):
         stream = self._output
@@ -505,19 +356,12 @@ class Sandbox:
                 self._output_bytes += len(chunk)
                 if self._output_bytes > self.limits.output_bytes and not self._output_exceeded:
                     self._output_exceeded = True
-                    # Closing our end of the protocol makes the trusted side stop waiting.
-                    self._stop_for_output()
+                    try:
+                        self._finish(kill=True)
+                    except Exception:  # noqa: BLE001, S110 - the reader reports the stop
+                        pass
         finally:
             stream.close()
-
-    def _stop_for_output(self):
-        if self._zygote is not None and self._pid is not None:
-            try:
-                self._finish(kill=True)
-            except Exception:  # noqa: BLE001, S110 - the reader reports the stop
-                pass
-        elif self._process is not None:
-            self._kill_cold()
 
     def _send(self, message):
         data = encode(message)
@@ -572,22 +416,54 @@ class Sandbox:
             return f"the notebook ran longer than its {self.limits.notebook_timeout_s:g} s limit"
         return f"the code ran longer than the {timeout:g} s limit"
 
+    # --- exit classification ----------------------------------------------------------------
+
     def _stopped(self):
         code = self._finish(kill=self._output_exceeded)
         if self._output_exceeded:
             return SandboxError(
                 "output", f"the notebook printed more than {self.limits.output_bytes} bytes"
             )
-        if code is not None and code > 128 and self._zygote is None:
-            code = -(code - 128)  # bubblewrap reports a signal as 128 + its number
-        if code == -signal.SIGXCPU:
-            return SandboxError("timeout", "the notebook used more CPU time than its limit allows")
-        if code == -signal.SIGKILL:
-            return SandboxError(
-                "memory", "the notebook's process was killed (memory limit or a forced stop)"
-            )
-        if code is not None and code >= 0:
-            # No exit status or signal number in the message: the student's code chooses them
-            # and could spell out something it saw.
-            return SandboxError("exit", "the notebook's process exited before grading ended")
-        return SandboxError("crash", "the notebook's process crashed")
+        return classify_exit(code)
+
+
+def classify_exit(code):
+    r"""Return the :class:`SandboxError` of a worker that stopped with exit status ``code``.
+
+    >>> classify_exit(-9).kind, classify_exit(0).kind
+    ('memory', 'exit')
+    """
+    if code == -signal.SIGXCPU:
+        return SandboxError("timeout", "the notebook used more CPU time than its limit allows")
+    if code == -signal.SIGKILL:
+        return SandboxError(
+            "memory", "the notebook's process was killed (memory limit or a forced stop)"
+        )
+    if code is not None and code >= 0:
+        # No exit status or signal number in the message: the student's code chooses them
+        # and could spell out something it saw.
+        return SandboxError("exit", "the notebook's process exited before grading ended")
+    return SandboxError("crash", "the notebook's process crashed")
+
+
+def _unisolated_bootstrap(built):
+    lib = built.local_pythonpath()[0]
+    return f"import sys; sys.path.insert(0, {lib!r}); from ce_sandbox.worker import main; main()"
+
+
+def self_test(view, limits=None):
+    r"""Run a known notebook in ``view``'s sandbox; raise :class:`SandboxError` if it fails.
+
+    Run before a class is graded, so that a sandbox that cannot work here stops the run
+    instead of turning every notebook into a zero.
+    """
+    limits = limits or Limits()
+    cells = ["import numpy as np\n\ndef _self_test(z):\n    return np.asarray(z) * 2.0"]
+    with Sandbox(limits, view) as box:
+        ready = box.start(cells)
+        if ready.get("cell_errors"):
+            raise SandboxError("start", f"the sandbox self-test failed: {ready['cell_errors']}")
+        answer = box.request({"op": "call", "name": "_self_test", "cases": [[1.5]]})
+    value = (answer.get("answers") or [{}])[0].get("value")
+    if value is None or float(value) != 3.0:
+        raise SandboxError("start", "the sandbox self-test gave a wrong answer")

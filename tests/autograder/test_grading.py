@@ -19,8 +19,9 @@ def softmax(z):
     return e / e.sum(axis=1, keepdims=True)
 """
 LOSS = """def cross_entropy(z, y):
-    a = softmax(z)
-    return float(np.mean(-np.log(a[np.arange(len(y)), y])))
+    m = z.max(axis=1, keepdims=True)
+    log_a = z - m - np.log(np.exp(z - m).sum(axis=1, keepdims=True))
+    return float(np.mean(-log_a[np.arange(len(y)), y]))
 """
 GRAD = """def cross_entropy_grad(z, y):
     a = softmax(z)
@@ -149,10 +150,10 @@ def test_a_buggy_gradient_gets_partial_credit_and_its_misconception(tmp_path, co
     summed = GRAD.replace("return a / len(y)", "return a")
     report = _grade(_submit(tmp_path, _lesson_notebook(grad=summed)), course)
     grad = report["tests"][2]
-    assert 0 < grad["points"] < grad["max_points"]
+    assert grad["points"] == 0.0  # every hidden batch has several samples
     assert grad["misconceptions"] == ["not_averaged"]
     assert "[not_averaged]" in grad["message"]
-    assert report["score"] == pytest.approx(6 + grad["points"])
+    assert report["score"] == pytest.approx(6.0)
 
 
 def test_hidden_inputs_and_values_never_reach_feedback(tmp_path, course):
@@ -176,25 +177,28 @@ def test_regrading_is_idempotent(tmp_path, course):
     assert first == second
 
 
-def test_memorising_the_public_cases_earns_only_their_share(tmp_path, course):
-    # The public cases are public by design; the hidden ones are drawn from the secret.
-    guard = (
-        "    if not any(np.array_equal(z, p) for p in PUBLIC):\n"
-        "        return np.zeros_like(z)\n"
-        "    a = softmax(z)"
-    )
+def test_memorising_the_public_cases_earns_nothing(tmp_path, course):
+    # Every public case and its answer, pasted into the notebook as a lookup table.
+    from autograder.definitions import get_test
+
+    test = get_test("l3_cross_entropy_grad")
+    table = [
+        (case.args[0].tolist(), case.args[1].tolist(), test.reference(*case.args).tolist())
+        for case in test.cases()
+    ]
     memorised = (
-        "from autograder.definitions import get_test\n"
-        "PUBLIC = [case.args[0] for case in get_test('l3_cross_entropy_grad').cases()]\n"
-        + GRAD.replace("    a = softmax(z)", guard)
+        "import numpy as np\n"
+        f"TABLE = {table!r}\n"
+        "def cross_entropy_grad(z, y):\n"
+        "    for zz, yy, g in TABLE:\n"
+        "        if np.shape(zz) == z.shape and np.allclose(zz, z) and list(yy) == list(y):\n"
+        "            return np.array(g)\n"
+        "    return np.zeros_like(z)\n"
     )
     report = _grade(_submit(tmp_path, _lesson_notebook(grad=memorised)), course)
     grad = report["tests"][2]
-    from autograder.definitions import get_test
-
-    public_count = len(get_test("l3_cross_entropy_grad").cases())
-    assert grad["cases_passed"] == public_count < grad["cases_total"]
-    assert grad["points"] == pytest.approx(4 * public_count / grad["cases_total"], abs=1e-4)
+    assert grad["points"] == 0.0
+    assert f"Public checks (not scored): {len(table)} of {len(table)} correct." in grad["message"]
 
 
 def test_not_a_notebook_still_gets_every_test(tmp_path, course):
@@ -209,7 +213,7 @@ def test_not_a_notebook_still_gets_every_test(tmp_path, course):
 
 def test_missing_file_and_unknown_lesson_do_not_raise(tmp_path, course):
     missing = _grade(tmp_path / "nowhere" / f"{LESSON}.ipynb", course)
-    assert missing["status"] == "failed" and "not a file" in missing["reason"]
+    assert missing["status"] == "failed" and "cannot be opened" in missing["reason"]
     unknown = _write(tmp_path / "other.ipynb", nbformat.v4.new_notebook())
     report = _grade(unknown, course)
     assert report["status"] == "failed" and report["tests"] == []
@@ -232,14 +236,55 @@ def test_a_crash_in_one_test_does_not_stop_the_others(tmp_path, course):
     assert [test["points"] for test in report["tests"]][:2] == [0.0, 3.0]
 
 
-def test_rlimit_isolation_is_reported(tmp_path, course):
+def test_grading_without_isolation_is_reported(tmp_path, course):
     report = grade_notebook(
         _submit(tmp_path, _lesson_notebook()),
         secret=SECRET,
-        limits=Limits(isolation="rlimit"),
+        limits=Limits(isolation="none"),
         course_root=course,
     )
-    assert report["isolation"] == "rlimit" and report["score"] == 10.0
+    assert report["isolation"] == "none" and report["score"] == 10.0
+
+
+def test_a_sandbox_that_cannot_start_is_an_error_not_a_grade(tmp_path, course, monkeypatch):
+    from autograder.sandbox import warm
+
+    monkeypatch.setattr("autograder.sandbox.launcher.bubblewrap_path", lambda: "/bin/false")
+    warm.shutdown()
+    report = _grade(_submit(tmp_path, _lesson_notebook()), course)
+    assert report["status"] == "error" and "could not start" in report["reason"]
+    assert all(test["message"].startswith(f"{test['id']}: 0 of") for test in report["tests"])
+
+
+def test_a_symlink_to_another_file_is_not_graded(tmp_path, course):
+    target = _write(tmp_path / "elsewhere" / "solution.ipynb", _lesson_notebook())
+    link = tmp_path / "submitted" / "student" / LESSON / f"{LESSON}.ipynb"
+    link.parent.mkdir(parents=True)
+    link.symlink_to(target)
+    report = _grade(link, course)
+    assert report["status"] == "failed" and "symbolic link" in report["reason"]
+    assert report["score"] == 0.0
+
+
+def test_a_fifo_does_not_hang_the_grader(tmp_path, course):
+    import os
+
+    fifo = tmp_path / "submitted" / "student" / LESSON / f"{LESSON}.ipynb"
+    fifo.parent.mkdir(parents=True)
+    os.mkfifo(fifo)
+    report = _grade(fifo, course)
+    assert report["status"] == "failed" and "not a regular file" in report["reason"]
+
+
+def test_a_cell_whose_source_is_not_text_is_a_clear_failure(tmp_path, course):
+    import json
+
+    path = _submit(tmp_path, _lesson_notebook())
+    data = json.loads(path.read_text())
+    data["cells"][1]["source"] = {"not": "text"}
+    path.write_text(json.dumps(data))
+    report = _grade(path, course)
+    assert report["status"] == "failed" and "source that is not text" in report["reason"]
 
 
 def _demo_lesson(monkeypatch):
@@ -247,7 +292,8 @@ def _demo_lesson(monkeypatch):
     import sympy
 
     from autograder import definitions
-    from autograder.definitions.framework import ExpressionTest, Forbidden, ValueTest
+    from autograder.definitions.framework import ExpressionTest, ValueTest
+    from autograder.sandbox.view import LessonView
 
     def reference():
         z1, z2 = sympy.symbols("z1 z2")
@@ -264,7 +310,7 @@ def _demo_lesson(monkeypatch):
     registry = (
         {test.id: test for test in tests},
         {"demo_lesson": tests},
-        {"demo_lesson": Forbidden(modules=("scipy.special",))},
+        {"demo_lesson": LessonView(lesson="demo_lesson", packages=("numpy", "sympy"))},
     )
     monkeypatch.setattr(definitions, "_registry", lambda: registry)
 

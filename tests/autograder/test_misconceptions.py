@@ -67,8 +67,25 @@ def _as_student(probe):
     return student
 
 
+#: A loss is one number: an unstable one is NaN on the large case and right elsewhere, and
+#: inf or NaN alone is never evidence, so no code is claimed (the softmax test names it).
+UNPROVABLE = {("l3_cross_entropy", "unstable_softmax")}
+
+
+def test_an_unprovable_probe_claims_nothing():
+    for test_id, code in UNPROVABLE:
+        test = get_test(test_id)
+        with np.errstate(all="ignore"):
+            result = test.run_in_process(
+                _as_student(test.misconceptions[code]), hidden=True, secret=SECRET
+            )
+        assert result.points < test.points and result.misconceptions == []
+
+
 @pytest.mark.parametrize(("test_id", "code"), LESSON3_PROBES, ids=PROBE_IDS)
 def test_a_probe_answer_is_wrong_and_diagnosed_as_its_own_code(test_id, code):
+    if (test_id, code) in UNPROVABLE:
+        pytest.skip("covered by test_an_unprovable_probe_claims_nothing")
     test = get_test(test_id)
     with np.errstate(all="ignore"):
         result = test.run_in_process(_as_student(test.misconceptions[code]), hidden=True,

@@ -31,8 +31,8 @@ import numpy as np
 ALLOWED_DTYPES = frozenset(
     ["<f8", "<f4", "<f2", "<i8", "<i4", "<i2", "|i1", "<u8", "<u4", "<u2", "|u1", "|b1"]
 )
-MAX_HEADER_BYTES = 4 * 1024 * 1024
-MAX_PAYLOAD_BYTES = 256 * 1024 * 1024
+MAX_HEADER_BYTES = 1024 * 1024
+MAX_PAYLOAD_BYTES = 32 * 1024 * 1024
 MAX_STRING_CHARS = 2000
 MAX_NDIM = 8
 _FRAME = struct.Struct(">II")
@@ -61,7 +61,7 @@ def to_plain(value):
     >>> to_plain(object())
     Traceback (most recent call last):
     ...
-    autograder.sandbox.wire.NotPlainData: expected a number or an array of numbers, got object
+    ce_sandbox.wire.NotPlainData: expected a number or an array of numbers, got object
     """
     if type(value) is bool or type(value) is np.bool_:
         return bool(value)

@@ -2,7 +2,7 @@ r"""Turn a student's object into plain answers: call a function, read a value, e
 
 These run wherever the student's code runs: inside the sandbox worker when ``ce-grade`` grades,
 and in the learner's own kernel when a grade cell calls :func:`autograder.check`. An answer is
-``{"value": plain}`` with plain data from :func:`autograder.sandbox.wire.to_plain`, or
+``{"value": plain}`` with plain data from :func:`ce_sandbox.wire.to_plain`, or
 ``{"error": type_name, "detail": message}`` when the student's code raised or returned
 something that is not plain data.
 
@@ -15,7 +15,7 @@ import copy
 
 import numpy as np
 
-from autograder.sandbox.wire import NotPlainData, to_plain
+from ce_sandbox.wire import NotPlainData, to_plain
 
 MAX_DETAIL_CHARS = 300
 

@@ -1,0 +1,257 @@
+r"""The trusted side's handle on a warm process: one per lesson view and grading process.
+
+The warm process (:mod:`ce_sandbox.zygote`) runs under bubblewrap in the lesson's file view
+(:mod:`autograder.sandbox.view`) and forks one isolated worker per notebook. This module
+starts it, waits for it to say it is ready (every wait has a deadline), asks it to spawn, wait
+for and kill workers, and puts it in a ``pids`` control group so that a fork bomb in one
+notebook cannot exhaust the machine.
+
+bubblewrap's ``--die-with-parent`` ties the sandbox to the *thread* that started it, so a warm
+process is started from the main thread, or else from one long-lived thread of this process.
+"""
+
+import atexit
+import concurrent.futures
+import itertools
+import json
+import os
+import signal
+import socket
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+#: How long a warm process may take to import its modules and say it is ready.
+READY_TIMEOUT_S = 60.0
+#: How long one request to a warm process may take (spawn, wait, kill).
+REQUEST_TIMEOUT_S = 20.0
+#: Processes one notebook may have at once (the warm process and the worker included).
+PIDS_MAX = 128
+
+
+class WarmProcessError(RuntimeError):
+    r"""The warm process could not start or stopped answering: a grader failure."""
+
+
+_counter = itertools.count()
+_spawners = {}
+_spawners_lock = threading.Lock()
+
+
+def _spawner():
+    # One long-lived thread per process starts every sandbox (see the module docstring).
+    with _spawners_lock:
+        executor = _spawners.get(os.getpid())
+        if executor is None:
+            executor = concurrent.futures.ThreadPoolExecutor(1, "ce-grade-sandbox-starter")
+            _spawners[os.getpid()] = executor
+        return executor
+
+
+class PidsGroup:
+    r"""A ``pids`` control group (cgroup v1 or v2) limiting the processes of one sandbox.
+
+    ``available`` is False where this process may not create one (not root, no ``pids``
+    controller); the sandbox then limits processes with ``RLIMIT_NPROC`` only.
+    """
+
+    def __init__(self, pids_max=PIDS_MAX):
+        self.path = None
+        for root in (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup")):
+            if not (root / "cgroup.procs").exists():
+                continue
+            if root.name != "pids" and "pids" not in _read(root / "cgroup.subtree_control"):
+                continue
+            path = root / "ce-grade" / f"{os.getpid()}-{next(_counter)}"
+            try:
+                path.mkdir(parents=True, exist_ok=True)
+                (path / "pids.max").write_text(str(pids_max))
+            except OSError:
+                try:
+                    path.rmdir()
+                except OSError:
+                    pass
+                continue
+            self.path = path
+            break
+
+    @property
+    def available(self):
+        return self.path is not None
+
+    def join(self):
+        r"""Move the calling process into the group (called between fork and exec)."""
+        if self.path is not None:
+            with open(self.path / "cgroup.procs", "w") as procs:
+                procs.write(str(os.getpid()))
+
+    def remove(self):
+        if self.path is None:
+            return
+        for _ in range(50):
+            try:
+                self.path.rmdir()
+                return
+            except OSError:
+                time.sleep(0.02)
+
+
+def _read(path):
+    try:
+        return path.read_text()
+    except OSError:
+        return ""
+
+
+class WarmProcess:
+    r"""A warm process serving one lesson view.
+
+    Parameters
+    ----------
+    built : autograder.sandbox.view.BuiltView
+        The lesson's view.
+    bwrap : str
+        Path of a working ``bwrap``.
+    """
+
+    def __init__(self, built, bwrap):
+        self.built = built
+        self.owner = os.getpid()
+        self._lock = threading.Lock()
+        self.pids = PidsGroup()
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        ours.settimeout(REQUEST_TIMEOUT_S)
+        self._socket = ours
+        command = [bwrap, *built.bwrap_args(), "--"]
+        command += built.python_command(
+            "ce_sandbox.zygote", str(theirs.fileno()), *built.view.warm_modules()
+        )
+        try:
+            if threading.current_thread() is threading.main_thread():
+                self._process = self._popen(command, theirs)
+            else:
+                self._process = _spawner().submit(self._popen, command, theirs).result()
+        finally:
+            theirs.close()
+        self._await_ready()
+
+    def _popen(self, command, theirs):
+        return subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            pass_fds=(theirs.fileno(),),
+            start_new_session=True,
+            preexec_fn=self.pids.join,  # noqa: PLW1509 - only writes our pid to the cgroup
+        )
+
+    def _await_ready(self):
+        self._socket.settimeout(READY_TIMEOUT_S)
+        try:
+            reply = self._socket.recv(65536)
+        except OSError as error:
+            self.close()
+            raise WarmProcessError(f"the sandbox did not start ({error})") from None
+        finally:
+            self._socket.settimeout(REQUEST_TIMEOUT_S)
+        if not reply:
+            self.close()
+            raise WarmProcessError("the sandbox did not start (it exited at once)")
+        answer = json.loads(reply)
+        if not answer.get("ready"):
+            self.close()
+            failed = "; ".join(answer.get("failed") or [])
+            raise WarmProcessError(f"the sandbox could not import what the lesson needs: {failed}")
+
+    def alive(self):
+        return self._process.poll() is None
+
+    def _ask(self, message, fds=()):
+        with self._lock:
+            try:
+                socket.send_fds(self._socket, [json.dumps(message).encode()], list(fds))
+                reply = self._socket.recv(65536)
+            except OSError as error:
+                raise WarmProcessError(f"the sandbox stopped answering ({error})") from None
+        if not reply:
+            raise WarmProcessError("the sandbox stopped")
+        answer = json.loads(reply)
+        if "error" in answer:
+            raise WarmProcessError(answer["error"])
+        return answer
+
+    def spawn(self, fds, *, memory_bytes, cpu_seconds, file_bytes, tmp_mb):
+        r"""Fork an isolated worker holding ``fds``; return its id in the warm process."""
+        request = {
+            "op": "spawn",
+            "memory_bytes": memory_bytes,
+            "cpu_seconds": cpu_seconds,
+            "file_bytes": file_bytes,
+            "tmp_mb": tmp_mb,
+        }
+        return self._ask(request, fds)["pid"]
+
+    def wait(self, pid, timeout=5.0):
+        r"""Wait up to ``timeout`` seconds for worker ``pid`` (then kill it); return its code."""
+        return self._ask({"op": "wait", "pid": pid, "timeout": timeout})["code"]
+
+    def kill(self, pid):
+        r"""Kill worker ``pid`` and everything it started; return its exit code."""
+        return self._ask({"op": "kill", "pid": pid})["code"]
+
+    def close(self):
+        r"""Stop the warm process and everything in its sandbox."""
+        try:
+            self._socket.close()
+        except OSError:
+            pass
+        try:
+            self._process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            try:
+                os.killpg(self._process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            self._process.wait()
+        self.pids.remove()
+
+
+_warm = {}
+_warm_lock = threading.Lock()
+
+
+def warm_process(built, bwrap):
+    r"""Return this process's warm process for ``built`` (started on first use or restarted)."""
+    key = built.view
+    with _warm_lock:
+        current = _warm.get(key)
+        if current is not None and (current.owner != os.getpid() or not current.alive()):
+            if current.owner == os.getpid():
+                current.close()
+            current = None
+        if current is None:
+            current = WarmProcess(built, bwrap)
+            _warm[key] = current
+        return current
+
+
+def discard(built):
+    r"""Forget (and stop) the warm process of ``built`` after it failed."""
+    with _warm_lock:
+        current = _warm.pop(built.view, None)
+    if current is not None and current.owner == os.getpid():
+        current.close()
+
+
+def shutdown():
+    r"""Stop every warm process of this process (also done at exit)."""
+    with _warm_lock:
+        mine = [warm for warm in _warm.values() if warm.owner == os.getpid()]
+        _warm.clear()
+    for warm in mine:
+        warm.close()
+
+
+atexit.register(shutdown)
