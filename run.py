@@ -49,7 +49,7 @@ def ensure_environment() -> None:
     )
     pip = [str(BIN / "python"), "-m", "pip", "--disable-pip-version-check"]
     subprocess.run([*pip, "install", "--quiet", "--upgrade", "pip"], check=True)
-    subprocess.run([*pip, "install", "--quiet", "--editable", f"{ROOT}[test]"], check=True)
+    subprocess.run([*pip, "install", "--quiet", "--editable", f"{ROOT}[all]"], check=True)
     STAMP.write_text(_pyproject_digest() + "\n")
 
 
