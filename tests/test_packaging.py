@@ -1,6 +1,9 @@
-"""What pyproject.toml declares, what conda gets and what the code imports must agree.
+"""What pyproject.toml declares, what the locks pin, what conda gets and what the code imports
+must agree.
 
 - environment.yml asks for the same packages and ranges as pyproject.toml and its extras;
+- requirements/lock.txt pins every declared package with ``==`` and hashes, inside the
+  declared range, and requirements/lock-numerics.txt holds the same pins;
 - every third-party import is declared in the extra that its part of the code belongs to.
 """
 
@@ -8,12 +11,16 @@ import ast
 import json
 import sys
 import tomllib
+from collections import defaultdict
 from importlib.metadata import packages_distributions
 from pathlib import Path
 
+import pytest
 import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
+
+import run
 
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
@@ -24,7 +31,7 @@ SELF = canonicalize_name(PROJECT["name"])
 EXTRAS_AS_PACKAGES = {("dask", "distributed"): "distributed"}
 
 #: Imported but deliberately not declared: PyTorch is the benchmarks' peer and an oracle of
-#: tests/ce_lib, installed by CI (`pip install torch==2.13.0`); both skip it
+#: tests/ce_lib, installed beside the lock by CI (`pip install torch==2.13.0`); both skip it
 #: when it is absent.
 UNDECLARED_IMPORTS = {"torch"}
 
@@ -119,6 +126,79 @@ def test_environment_yml_installs_the_project_itself():
     assert pip_sections == [["--editable ."]]
     python = f"python{PROJECT['requires-python']}"
     assert python in env["dependencies"], f"environment.yml must ask for {python}"
+
+
+# ------------------------------------------------------------------------------ locks
+
+
+def _lock(path: Path) -> dict[str, list[tuple[Requirement, int]]]:
+    """name -> [(the pinned requirement with its marker, number of hashes)]."""
+    entries = defaultdict(list)
+    for line in path.read_text().replace("\\\n", " ").splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        head, *hashes = line.split("--hash=")
+        req = Requirement(head.strip())
+        entries[canonicalize_name(req.name)].append((req, len(hashes)))
+    return entries
+
+
+def _pinned(req: Requirement) -> str:
+    (spec,) = req.specifier
+    assert spec.operator == "==", f"not pinned exactly: {req}"
+    return spec.version
+
+
+@pytest.mark.parametrize("path", [run.LOCK, run.NUMERICS_LOCK], ids=lambda p: p.name)
+def test_every_lock_entry_is_pinned_with_hashes(path):
+    entries = _lock(path)
+    assert entries, f"{path.name} pins nothing"
+    for pins in entries.values():
+        for req, n_hashes in pins:
+            _pinned(req)
+            assert n_hashes >= 1, f"{path.name}: {req} has no hash"
+    assert "torch" not in entries, "torch is installed beside the lock, not from it"
+
+
+def test_the_lock_pins_every_declared_dependency_inside_its_range():
+    lock = _lock(run.LOCK)
+    for req in _all_requirements():
+        name = canonicalize_name(req.name)
+        assert name in lock, f"{run.LOCK.name} does not pin {name}: run `python3 run.py lock`"
+        for pinned, _ in lock[name]:
+            assert req.specifier.contains(_pinned(pinned), prereleases=True), (
+                f"{run.LOCK.name} pins {pinned} outside pyproject.toml's {req}: "
+                "run `python3 run.py lock`"
+            )
+    for line in PYPROJECT["build-system"]["requires"]:
+        req = Requirement(line)
+        assert canonicalize_name(req.name) in lock, f"build requirement {req} is not locked"
+
+
+def test_ruff_is_pinned_to_the_version_of_pyproject():
+    (ruff,) = [r for r in _requirements("test") if r.name == "ruff"]
+    assert [_pinned(req) for req, _ in _lock(run.LOCK)["ruff"]] == [_pinned(ruff)]
+
+
+def test_the_numerics_lock_holds_the_pins_of_the_full_lock():
+    full, numerics = _lock(run.LOCK), _lock(run.NUMERICS_LOCK)
+    for name, pins in numerics.items():
+        assert name in full, f"{run.NUMERICS_LOCK.name} pins {name}, the full lock does not"
+        versions = {_pinned(req) for req, _ in full[name]}
+        assert {_pinned(req) for req, _ in pins} <= versions, name
+    wanted = _requirements("lib") + [
+        req
+        for extra, names in run.NUMERICS_EXTRAS.items()
+        for req in _requirements(extra)
+        if canonicalize_name(req.name) in names
+    ]
+    for req in wanted:
+        assert canonicalize_name(req.name) in numerics, f"numerics lock misses {req.name}"
+
+
+def test_run_py_reads_the_same_names_as_packaging():
+    assert run._declared_names() == {canonicalize_name(r.name) for r in _all_requirements()}
+    assert run._locked_names(run.LOCK) == set(_lock(run.LOCK))
 
 
 # ------------------------------------------------------------------------------ imports
