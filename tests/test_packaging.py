@@ -9,6 +9,7 @@ must agree.
 
 import ast
 import json
+import os
 import sys
 import tomllib
 from collections import defaultdict
@@ -228,11 +229,14 @@ def _notebook_code(path: Path) -> str:
 
 def _sources():
     """(folder, file, source) of every Python file and lesson of the project."""
-    for path in sorted(ROOT.rglob("*.py")):
-        parts = path.relative_to(ROOT).parts
-        if any(p.startswith(".") or p in NOT_CODE or p.endswith(".egg-info") for p in parts):
-            continue
-        yield (parts[0] if len(parts) > 1 else ""), path, path.read_text()
+    for folder, dirs, files in os.walk(ROOT):
+        dirs[:] = sorted(
+            d for d in dirs if not (d.startswith(".") or d in NOT_CODE or d.endswith(".egg-info"))
+        )
+        for name in sorted(f for f in files if f.endswith(".py")):
+            path = Path(folder, name)
+            parts = path.relative_to(ROOT).parts
+            yield (parts[0] if len(parts) > 1 else ""), path, path.read_text()
     for path in sorted((ROOT / "solutions").glob("*/*.ipynb")):
         yield "solutions", path, _notebook_code(path)
 
