@@ -11,7 +11,8 @@ Run it from anywhere::
     python benchmarks/bench_grading.py --size 32
     python benchmarks/bench_grading.py --quick    # 2 submissions, a smoke test
 
-The target is a ratio of at least 2 with the sandbox on.
+The target, with the sandbox on, is a ratio of at least 3 on these lesson-3 submissions
+(and of at least 5 on a sample of all six lessons, which this script does not grade).
 """
 
 import argparse
@@ -178,7 +179,7 @@ def main(argv=None):
           f"{stock_wall / size:6.2f} s per submission")  # fmt: skip
     print(f"ce-grade --jobs {args.jobs}        : {ce_wall:7.2f} s  {size / ce_wall:6.3f} subm/s  "
           f"{ce_wall / size:6.2f} s per submission")  # fmt: skip
-    print(f"throughput ratio (ce-grade / stock): {stock_wall / ce_wall:.2f}x (target >= 2x)")
+    print(f"throughput ratio (ce-grade / stock): {stock_wall / ce_wall:.2f}x (target >= 3x)")
     print(f"scores agree on {agree} of {len(ce_scores)} submissions")
     print("where the time of ce-grade goes:")
     print(f"  isolation                     : {isolation}")

@@ -497,7 +497,7 @@ class SignFacts:
         For logits: each label's probability never falls. For a linear model: the loss
         never rises.
     violations : list of str
-        The first steps where a fact fails, each with the reason.
+        One line per broken fact: the first step where it fails, with the reason.
     """
 
     true_class_nonpositive: bool
@@ -531,7 +531,7 @@ def _first(mask):
     return None if hits.size == 0 else tuple(int(i) for i in hits[0])
 
 
-def check_sign_facts(descent, *, atol=1e-12, max_reports=3):
+def check_sign_facts(descent, *, atol=1e-12):
     r"""Check the suppress/encourage sign facts along a recorded descent.
 
     For one label :math:`\partial J/\partial z_y = a_y - 1 \le 0`, the other entries
@@ -548,12 +548,12 @@ def check_sign_facts(descent, *, atol=1e-12, max_reports=3):
     descent : LogitDescent or LinearDescent
     atol : float, default 1e-12
         Slack for rounding.
-    max_reports : int, default 3
-        Violations described per fact.
 
     Returns
     -------
     SignFacts
+        Its ``violations`` describe each broken fact once, at the first step where it
+        breaks.
 
     Examples
     --------
@@ -619,7 +619,7 @@ def check_sign_facts(descent, *, atol=1e-12, max_reports=3):
             f"step {s + 1}: the probability of label {k} fell by {a[s, k] - a[s + 1, k]:.2g} "
             f"(from {a[s, k]:.4g})."
         )
-    return SignFacts(true_ok, others_ok, sums_ok, progress_ok, violations[: 4 * max_reports])
+    return SignFacts(true_ok, others_ok, sums_ok, progress_ok, violations)
 
 
 def _linear_sign_facts(descent, atol):

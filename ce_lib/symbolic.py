@@ -1,18 +1,21 @@
 r"""The gradient of softmax cross-entropy, derived with SymPy.
 
-Three levels of generality:
+The gradient at three levels of generality, then the Hessian:
 
 * :func:`derive_seed_gradient` walks the derivation for a fixed number of classes and one
   true class (``K = 3``, true class 3 by default): write :math:`J = -\log a_3`, rewrite it
   as :math:`-z_3 + \log \sum_k e^{z_k}`, differentiate by every :math:`z_k`.
 * :func:`derive_target_gradient` does the same with symbolic targets :math:`t_k` (one-hot
   labels :math:`y_k` are the special case), giving :math:`a_k \sum_j t_j - t_k`.
-* :func:`derive_general_gradient` and :func:`derive_general_hessian` work with a *symbolic*
-  number of classes :math:`K`, indexed symbols :math:`z_k, t_k` and sums, so the results
-  hold for every :math:`K`, not only for the sizes that were tried.
+* :func:`derive_general_gradient` works with a *symbolic* number of classes :math:`K`,
+  indexed symbols :math:`z_k, t_k` and sums, so the result holds for every :math:`K`, not
+  only for the sizes that were tried.
 * :func:`derive_hessian` (fixed ``K``) and :func:`derive_general_hessian` (symbolic ``K``)
   give :math:`\operatorname{diag}(a) - a a^\top`, positive semi-definite, so the loss is
   convex in the logits.
+
+Each derivation checks its result against the closed form before returning it; a result
+that differs raises :class:`ArithmeticError` (a bug in the derivation, not a user error).
 
 Helpers turn any derived expression into LaTeX (:func:`to_latex`), into a NumPy function
 (:func:`to_numpy`), and decide whether two expressions are equal (:func:`expressions_equal`).
@@ -221,7 +224,7 @@ def derive_seed_gradient(n_classes=3, true_class=3):
         \frac{\partial J}{\partial z_k} = a_k - [k = y]
 
     Each derivative is checked with ``simplify`` against :math:`a_k - [k = y]` before it is
-    returned; a failed check raises ``AssertionError``.
+    returned; a failed check raises ``ArithmeticError``.
 
     Parameters
     ----------

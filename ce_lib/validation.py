@@ -1,4 +1,8 @@
-r"""Input checks shared by every ce_lib function.
+r"""Input checks of ce_lib's numerics, and the array checks its other modules share.
+
+``softmax``, ``cross_entropy`` and ``gradcheck`` check every input here. ``dynamics``,
+``plots`` and ``regression`` take :func:`check_features` and :func:`check_step` from here
+and check their other parameters themselves; ``symbolic`` checks its SymPy inputs itself.
 
 Each check either returns the input as a NumPy array of the dtype the computation uses, or
 raises :class:`ValueError` whose message names the argument, says what was expected and

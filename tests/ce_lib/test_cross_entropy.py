@@ -399,7 +399,7 @@ def test_non_contiguous_logits(rng):
     )
 
 
-# --- refusals (DESIGN.md) and errors ------------------------------------------------------
+# --- refusals and errors ------------------------------------------------------------------
 
 
 def test_several_labels_on_one_sample_is_refused():

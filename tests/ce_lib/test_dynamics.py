@@ -206,6 +206,17 @@ def test_too_large_steps_raise_the_loss(blobs):
     assert any("too large" in v for v in facts.violations)
 
 
+def test_each_broken_fact_is_described_once_at_its_first_step(blobs):
+    d = descend_logits([4.0, 0.0, 0.0], 0, lr=1.0, n_steps=30, label_smoothing=0.2)
+    facts = check_sign_facts(d)
+    broken = [facts.true_class_nonpositive, facts.others_nonnegative, facts.progress]
+    assert broken == [False, False, False] and facts.sums_to_zero
+    assert [v.split(":")[0] for v in facts.violations] == ["step 0", "step 0", "step 1"]
+    X, y = blobs
+    facts = check_sign_facts(train_linear(10.0 * X, y, lr=20.0, n_steps=10))
+    assert len(facts.violations) == 1 and not facts.progress
+
+
 def test_label_smoothing_on_a_batch_breaks_the_sign_facts(blobs):
     X, y = blobs
     d = train_linear(X, y, lr=0.5, n_steps=60, label_smoothing=0.3)
