@@ -29,7 +29,7 @@ _KINDS = (
     (stat.S_ISREG, "file"),
     (stat.S_ISDIR, "folder"),
     (stat.S_ISLNK, "symbolic link"),
-    (stat.S_ISFIFO, "named pipe (FIFO)"),
+    (stat.S_ISFIFO, "FIFO"),
     (stat.S_ISSOCK, "socket"),
     (stat.S_ISCHR, "character device"),
     (stat.S_ISBLK, "block device"),
@@ -47,13 +47,13 @@ def kind_of_mode(mode):
     Returns
     -------
     str
-        ``"file"``, ``"folder"``, ``"symbolic link"``, ``"named pipe (FIFO)"``, ``"socket"``,
+        ``"file"``, ``"folder"``, ``"symbolic link"``, ``"FIFO"`` (a named pipe), ``"socket"``,
         ``"character device"``, ``"block device"`` or ``"special file"``.
 
     Examples
     --------
     >>> kind_of_mode(stat.S_IFIFO | 0o644)
-    'named pipe (FIFO)'
+    'FIFO'
     """
     for test, name in _KINDS:
         if test(mode):
