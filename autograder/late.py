@@ -18,12 +18,12 @@ Nothing here re-implements nbgrader's rules; every piece is nbgrader's own:
 
 The score after the penalty is ``max(0, raw - penalty)``, as ``nbgrader export`` writes it.
 
-Examples
---------
->>> policy = LatePolicy.from_course(course_root)  # doctest: +SKIP
->>> policy.assess("ada", "lesson3_implement", folder, raw_score=10.0).note  # doctest: +SKIP
-"submitted 33.5 h late (due 2024-03-01 17:00 UTC, submitted 2024-03-03 02:30 UTC); the
-course's late policy (zero) gives 0 of 10"
+Used by the grader as::
+
+    policy = LatePolicy.from_course(course_root)       # once per grading run
+    assessment = policy.assess("ada", "lesson3_implement", assignment_folder, raw_score=10.0)
+    assessment.note  # "submitted 33.5 h late (due ..., submitted ...); the course's late
+                     #  policy (zero) gives 0 of 10"
 """
 
 import contextlib
@@ -184,6 +184,10 @@ class LateAssessment:
         ``"timestamp.txt"``, ``"gradebook"`` or ``""`` (none known).
     method : str
         The policy: ``"none"``, ``"zero"`` or the custom plugin class's dotted name.
+    nbgrader_penalty : float or None
+        Exactly what stock ``nbgrader autograde`` stores as the notebook's
+        ``late_submission_penalty``: None when the submission is not late or the plugin
+        gives no penalty, else :attr:`penalty`.
     """
 
     seconds_late: float
@@ -196,6 +200,7 @@ class LateAssessment:
     submitted: datetime.datetime | None = None
     timestamp_source: str = ""
     method: str = "none"
+    nbgrader_penalty: float | None = None
 
     @property
     def late(self):
@@ -298,10 +303,13 @@ class LatePolicy:
         )
 
     def fingerprint(self):
-        r"""A short hash of everything that decides a penalty except the submission.
+        r"""A short hash of the course-wide part of the policy.
 
-        Two policies with the same fingerprint give the same assessment of the same
-        submission and score (a key for regrading only what changed).
+        It covers the plugin and its settings, the due dates and the extensions. Two
+        policies with the same fingerprint give the same assessment of a submission handed
+        in at the same time with the same score; the submission time itself
+        (:meth:`submission_time`) belongs to each submission's own key, so the times that
+        grading records in the gradebook do not change the fingerprint.
 
         Returns
         -------
@@ -313,7 +321,6 @@ class LatePolicy:
             "plugin": self._plugin_settings,
             "due": {k: str(v) for k, v in sorted(self.due_dates.items())},
             "ext": {"/".join(k): str(v) for k, v in sorted(self.extensions.items())},
-            "rec": {"/".join(k): str(v) for k, v in sorted(self.recorded.items())},
         }
         text = json.dumps(state, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
@@ -433,7 +440,8 @@ class LatePolicy:
                 note = f"submitted on time (due {_format_time(due)})"
             return LateAssessment(0.0, 0.0, max(0.0, raw), note, **common)
 
-        penalty = self._penalty(student_id, raw, seconds_late)
+        stored = self._penalty(student_id, raw, seconds_late)
+        penalty = 0.0 if stored is None else stored
         score = max(0.0, raw - penalty)
         extended = (
             f" after the extension of {format_duration(extension.total_seconds())}"
@@ -446,16 +454,16 @@ class LatePolicy:
             f"the course's late policy ({self.method}) gives {_format_points(score)} "
             f"of {_format_points(raw)}"
         )
-        return LateAssessment(seconds_late, penalty, score, note, **common)
+        return LateAssessment(seconds_late, penalty, score, note, nbgrader_penalty=stored, **common)
 
     def _penalty(self, student_id, raw, seconds_late):
         # nbgrader.preprocessors.AssignLatePenalties.preprocess, without the database.
         assigner = self._assigner
         if assigner is None:
-            return 0.0
+            return None
         penalty = assigner.plugin_inst.late_submission_penalty(student_id, raw, seconds_late)
         if penalty is None:
-            return 0.0
+            return None
         notebook = types.SimpleNamespace(score=raw)
         return float(assigner._check_late_penalty(notebook, penalty))
 

@@ -185,6 +185,7 @@ def assert_same_as_stock(policy, course, results):
         folder = course / "submitted" / student / LESSON
         assessment = policy.assess(student, LESSON, folder, score)
         assert assessment.seconds_late == pytest.approx(seconds_late), student
+        assert assessment.nbgrader_penalty == pytest.approx(penalty), student
         assert assessment.penalty == pytest.approx(penalty or 0.0), student
         assert assessment.score == pytest.approx(max(0.0, score - (penalty or 0.0))), student
 
@@ -282,7 +283,7 @@ def test_the_repository_course_has_no_penalty_unless_configured(course):
     assessment = policy.assess("ada", LESSON, folder, 10)
     assert isinstance(assessment, LateAssessment)
     assert assessment.late and assessment.seconds_late == 33.5 * 3600
-    assert (assessment.penalty, assessment.score) == (0.0, 10.0)
+    assert (assessment.penalty, assessment.score, assessment.nbgrader_penalty) == (0.0, 10.0, None)
     assert assessment.note.endswith("the course's late policy (none) gives 10 of 10")
     assert assessment.due == DUE_TIME and assessment.timestamp_source == "timestamp.txt"
 
@@ -393,8 +394,15 @@ def test_the_fingerprint_follows_the_policy(course):
     zero = LatePolicy.from_course(course)
     assert zero.fingerprint() != first.fingerprint()
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        record_submission(gradebook, "ada", timestamp="2024-03-02 17:00 UTC")
+    assert LatePolicy.from_course(course).fingerprint() == zero.fingerprint()
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        gradebook.grant_extension(LESSON, "ada", hours=5)
+    extended = LatePolicy.from_course(course)
+    assert extended.fingerprint() != zero.fingerprint()
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         gradebook.update_or_create_assignment(LESSON, duedate="2024-04-01 17:00:00 UTC")
-    assert LatePolicy.from_course(course).fingerprint() != zero.fingerprint()
+    assert LatePolicy.from_course(course).fingerprint() != extended.fingerprint()
 
 
 def test_durations_read_well():
