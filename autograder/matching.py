@@ -16,8 +16,8 @@ no other lesson is as close (the course's own ids are at most 0.62 similar to ea
 
 The rules, for one assignment folder of lesson ``L``:
 
-1. ``L.ipynb`` with ``L``'s cells (or with no lesson's cells, when nothing else could be
-   ``L``'s notebook) is graded; other look-alikes are named in the note, not graded.
+1. ``L.ipynb`` is graded when it carries ``L``'s cells, or no lesson's cells while no other
+   notebook carries ``L``'s; other look-alikes are then named in the note, not graded.
 2. Otherwise the candidates are the notebooks carrying ``L``'s cells, and the notebooks
    without any lesson's cells whose name is a copy, case, separator or typo variant of
    ``L.ipynb``; byte-identical candidates count once. Exactly one candidate: it is graded
