@@ -22,6 +22,7 @@ from matplotlib.animation import FuncAnimation
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 from PIL import Image
 from scipy.special import expit
 
@@ -583,8 +584,9 @@ def plot_confusion_matrix(cm, *, class_names=None, mask_diagonal=False, figsize=
     ax.set_ylabel("true class")
     correct = f"{int(np.trace(cm))} of {int(cm.sum())} correct"
     if mask_diagonal:
-        ax.set_title(f"Confusion matrix, mistakes only ({correct}, grey)")
-        fig.colorbar(image, ax=ax, label="samples (off the diagonal)")
+        ax.set_title(f"Confusion matrix, mistakes only\n({correct} on the grey diagonal)")
+        fig.colorbar(image, ax=ax, label="samples (off the diagonal)",
+                     ticks=MaxNLocator(integer=True))  # fmt: skip
     else:
         ax.set_title(f"Confusion matrix ({correct})")
         fig.colorbar(image, ax=ax, label="samples")
