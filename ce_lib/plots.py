@@ -1129,8 +1129,9 @@ def plot_multilabel_models(Y, model_probabilities, *, figsize=(10.0, 3.8)):
 
     For every number of labels :math:`|L|` present in ``Y``, the left panel shows the mean
     probability each model gives to a sample's labels, and the right panel the mean
-    probability it gives to the classes the sample does not have. Black ticks on the left
-    mark :math:`1/|L|`, the most a softmax can give each of :math:`|L|` labels at once.
+    probability it gives to the classes the sample does not have. Dashed black lines on the
+    left mark :math:`1/|L|`, the most a softmax can give each of :math:`|L|` labels at once. The
+    legend, on the right panel, names the models for both panels.
 
     Parameters
     ----------
@@ -1144,7 +1145,8 @@ def plot_multilabel_models(Y, model_probabilities, *, figsize=(10.0, 3.8)):
     -------
     Figure
         ``fig.axes[0].containers[j]`` and ``fig.axes[1].containers[j]`` hold the bars of the
-        ``j``-th model, one bar per number of labels in increasing order.
+        ``j``-th model, one bar per number of labels in increasing order;
+        ``fig.axes[0].collections[0]`` the :math:`1/|L|` lines.
 
     Examples
     --------
@@ -1189,8 +1191,11 @@ def plot_multilabel_models(Y, model_probabilities, *, figsize=(10.0, 3.8)):
         for ax, values in ((ax_in, on), (ax_out, off)):
             ax.bar(np.arange(counts.size) + offset, values, width, color=class_color(j),
                    edgecolor="black", linewidth=0.5, label=str(name))  # fmt: skip
-    ax_in.plot(np.arange(counts.size), 1.0 / counts, linestyle="none", marker="_",
-               markersize=30, color="black", label="$1/|L|$")  # fmt: skip
+    ax_in.hlines(1.0 / counts, np.arange(counts.size) - 0.45, np.arange(counts.size) + 0.45,
+                 colors="black", linestyles="--", linewidth=1.2, label="$1/|L|$")  # fmt: skip
+    for j, c in enumerate(counts):
+        if not np.any(Y[n_labels == c] == 0):  # every class is a label: nothing to show
+            ax_out.text(j, 0.02, "no class\nabsent", ha="center", va="bottom", fontsize="small")
     for ax, title, ylabel in (
         (ax_in, "Probability of each label the sample has", "mean probability of a label"),
         (ax_out, "Probability of each class it does not have", "mean probability of a class"),
@@ -1200,7 +1205,9 @@ def plot_multilabel_models(Y, model_probabilities, *, figsize=(10.0, 3.8)):
         ax.set_ylabel(ylabel)
         ax.set_ylim(0.0, 1.05)
         ax.set_title(title)
-    ax_in.legend(frameon=False, fontsize="small")
+    # The legend goes where the bars are low, on the right, and explains both panels.
+    handles, names = ax_in.get_legend_handles_labels()
+    ax_out.legend(handles, names, frameon=False, fontsize="small", loc="upper right")
     return fig
 
 

@@ -575,8 +575,12 @@ def test_multilabel_models_compare_label_and_other_probabilities():
         np.testing.assert_allclose(heights_of(ax_in.containers[j]), on)
         np.testing.assert_allclose(heights_of(ax_out.containers[j]), off)
         assert to_hex(ax_in.containers[j][0].get_facecolor()).upper() == class_color(j)
-    np.testing.assert_allclose(ax_in.lines[0].get_ydata(), [1.0, 0.5, 1 / 3])
+    shares = [segment[:, 1] for segment in ax_in.collections[0].get_segments()]
+    np.testing.assert_allclose(shares, [[1.0, 1.0], [0.5, 0.5], [1 / 3, 1 / 3]])
     assert [t.get_text() for t in ax_in.get_xticklabels()] == ["1", "2", "3"]
+    legend = [t.get_text() for t in ax_out.get_legend().get_texts()]
+    assert legend == ["$1/|L|$", "sigmoids", "softmax"]
+    assert [t.get_text() for t in ax_out.texts] == ["no class\nabsent"]  # |L| = K
     assert_labelled(fig)
 
 
