@@ -13,7 +13,8 @@ model's weights the samples share parameters and only small enough steps lower t
 
 The functions record every step so the lessons can plot and check it:
 :func:`descend_logits` (one label, optionally label smoothing),
-:func:`descend_logits_several_labels` (the mistake of giving one sample several labels),
+:func:`descend_logits_several_labels` (the summed loss of an implementation that accepts
+several labels for one sample),
 :func:`train_linear` (a linear model on a batch) and :func:`check_sign_facts`.
 
 Classes are counted from 0 here, as in ``ce_lib.cross_entropy``.
@@ -241,17 +242,24 @@ def descend_logits(z, y, *, lr=1.0, n_steps=20, label_smoothing=0.0):
 def several_labels_loss_and_grad(z, labels):
     r"""The loss of an implementation that accepts several labels for one sample.
 
-    It sums one loss term per label, which is what the seed warns about:
+    It sums one loss term per label, the situation the seed warns about. With the
+    normalised target :math:`t = \mathbb{1}_L / |L|` this is exactly :math:`|L|` times the
+    cross-entropy with :math:`t`:
 
     .. math::
 
-        J = -\sum_{k \in L} \log a_k, \qquad
-        \frac{\partial J}{\partial z} = |L|\, a - \mathbb{1}_L .
+        J = -\sum_{k \in L} \log a_k = |L| \Bigl(-\sum_k t_k \log a_k\Bigr), \qquad
+        \frac{\partial J}{\partial z} = |L|\, a - \mathbb{1}_L = |L|\,(a - t) .
 
-    Label :math:`k`'s entry :math:`|L| a_k - 1` turns positive once
-    :math:`a_k > 1 / |L|`: the labels compete and none can reach probability one.
-    ``ce_lib.cross_entropy`` rejects such a target; this function builds the summed loss
-    explicitly to show the effect.
+    So it has the same minimiser (:math:`a = t`) and the same gradient direction as the soft
+    target :math:`t`: label :math:`k`'s entry turns positive once :math:`a_k > 1/|L|`, just
+    where :math:`a_k - t_k` does, and the loss approaches :math:`|L| \log |L| = |L|\,H(t)`,
+    not zero, as the cross-entropy with :math:`t` approaches :math:`H(t)`. What goes wrong
+    is elsewhere: the sample weighs :math:`|L|` times as much as a sample with one label,
+    and a softmax still treats the labels as excluding each other (labels that can all be
+    true at once need one sigmoid per class). ``ce_lib.cross_entropy`` rejects a row with
+    several ones and accepts the distribution :math:`t`; this function builds the summed
+    loss explicitly to show the effect.
 
     Parameters
     ----------
@@ -282,9 +290,12 @@ def several_labels_loss_and_grad(z, labels):
 def descend_logits_several_labels(z, labels, *, lr=1.0, n_steps=20):
     r"""Gradient descent on one sample's logits with the summed loss of several labels.
 
-    Uses :func:`several_labels_loss_and_grad`. The probabilities of the labels approach
-    :math:`1 / |L|` each instead of one: a sign fact breaks as soon as a label's
-    probability passes :math:`1/|L|` (see :func:`check_sign_facts`).
+    Uses :func:`several_labels_loss_and_grad`, whose gradient is :math:`|L|\,(a - t)` for
+    the normalised target :math:`t = \mathbb{1}_L / |L|`: this is descent on the
+    cross-entropy with :math:`t` at :math:`|L|` times the learning rate. The probabilities
+    of the labels approach :math:`1 / |L|` each, the target, and the one-label sign facts do
+    not hold: a label's entry turns positive once its probability passes :math:`1/|L|` (see
+    :func:`check_sign_facts`).
 
     Returns
     -------
@@ -539,9 +550,11 @@ def check_sign_facts(descent, *, atol=1e-12):
     label smoothing the true-class entry :math:`a_y - (1 - \varepsilon + \varepsilon/K)`
     becomes positive once :math:`a_y` passes its target, and another class's entry
     :math:`a_n - \varepsilon/K` is negative while :math:`a_n < \varepsilon/K`. With several
-    labels each label's entry :math:`|L| a_k - 1` becomes positive once
-    :math:`a_k > 1/|L|`. The entries still sum to zero in every case (the targets sum to
-    one, or to :math:`|L|` against :math:`|L| \sum a`).
+    labels each label's entry :math:`|L| a_k - 1 = |L|\,(a_k - 1/|L|)` becomes positive
+    once :math:`a_k > 1/|L|`, as for the soft target :math:`\mathbb{1}_L / |L|`: past its
+    share of the target, a label is pushed back, whichever way the target was written. The
+    entries still sum to zero in every case (the targets sum to one, or to :math:`|L|`
+    against :math:`|L| \sum a`).
 
     Parameters
     ----------

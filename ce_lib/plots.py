@@ -17,10 +17,12 @@ import numbers
 from pathlib import Path
 
 import numpy as np
+from matplotlib import colormaps
 from matplotlib.animation import FuncAnimation
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 from PIL import Image
 from scipy.special import expit
 
@@ -40,6 +42,7 @@ __all__ = [
     "interactive_suppress_encourage",
     "plot_binary_sigmoid",
     "plot_confusion_matrix",
+    "plot_cross_entropy_vs_squared_error",
     "plot_descent_step",
     "plot_digit_gallery",
     "plot_finite_difference_error",
@@ -48,6 +51,7 @@ __all__ = [
     "plot_logits_and_probabilities",
     "plot_loss_curve",
     "plot_loss_of_true_probability",
+    "plot_multilabel_models",
     "plot_suppress_encourage",
     "plot_temperature",
     "plot_trajectories",
@@ -137,7 +141,8 @@ def _bar_colors(gradient):
     return [ENCOURAGE_COLOR if g < 0 else SUPPRESS_COLOR for g in gradient]
 
 
-def _draw_step(fig, probabilities, gradient, labels, target, title, gradient_limits):
+def _draw_step(fig, probabilities, gradient, labels, target, title, gradient_limits,
+               gradient_title=r"Gradient $\partial J / \partial z_k$"):  # fmt: skip
     n_classes = probabilities.shape[0]
     classes = np.arange(n_classes)
     is_label = np.isin(classes, labels)
@@ -167,7 +172,7 @@ def _draw_step(fig, probabilities, gradient, labels, target, title, gradient_lim
             bar.set_hatch("//")
     ax_g.axhline(0.0, color="black", linewidth=0.8)
     ax_g.set_ylim(*gradient_limits)
-    ax_g.set_title(r"Gradient $\partial J / \partial z_k$")
+    ax_g.set_title(gradient_title)
     ax_g.set_xlabel("class $k$")
     ax_g.set_ylabel(r"$\partial J / \partial z_k$")
     ax_g.set_xticks(classes)
@@ -223,7 +228,7 @@ def plot_suppress_encourage(z, y, *, label_smoothing=0.0, figsize=(9.0, 3.6)):
     return plot_descent_step(descent, 0, figsize=figsize)
 
 
-def plot_descent_step(descent, step, *, figsize=(9.0, 3.6)):
+def plot_descent_step(descent, step, *, zoom=False, figsize=(9.0, 3.6)):
     """The suppress/encourage figure at one step of a recorded descent.
 
     Parameters
@@ -233,35 +238,68 @@ def plot_descent_step(descent, step, *, figsize=(9.0, 3.6)):
         :func:`ce_lib.dynamics.descend_logits_several_labels`.
     step : int
         In ``[0, descent.n_steps]``.
+    zoom : bool, default False
+        By default the gradient axis spans the whole descent, so that steps compare at a
+        glance. With ``zoom=True`` it is fitted to this step's bars, which late in a descent
+        are too small to see on the full scale; every bar is then labelled with its value
+        and the panel's title says that the axis is zoomed.
     figsize : (float, float)
 
     Returns
     -------
     Figure
+
+    Examples
+    --------
+    >>> from ce_lib.dynamics import descend_logits
+    >>> d = descend_logits([1.0, 2.0, 0.5], 0, n_steps=30)
+    >>> fig = plot_descent_step(d, 30, zoom=True)
+    >>> bool(fig.axes[1].get_ylim()[1] < 0.05)  # the bars are about 0.02 tall
+    True
     """
     _check_logit_descent(descent)
     step = check_step(step, descent.n_steps)
+    if not isinstance(zoom, bool | np.bool_):
+        raise ValueError(f"zoom: expected True or False, got {zoom!r}.")
     fig = _new_figure(_check_figsize(figsize))
-    _draw_step(
+    gradient = descent.gradients[step]
+    if zoom:
+        scale = max(float(np.max(np.abs(gradient))), 1e-12)
+        limits = (1.3 * min(float(gradient.min()), 0.0) - 0.05 * scale,
+                  1.3 * max(float(gradient.max()), 0.0) + 0.05 * scale)  # fmt: skip
+        title = r"Gradient $\partial J / \partial z_k$ (axis zoomed to this step)"
+    else:
+        limits = _gradient_limits(descent.gradients)
+        title = r"Gradient $\partial J / \partial z_k$"
+    bars = _draw_step(
         fig,
         descent.probabilities[step],
-        descent.gradients[step],
+        gradient,
         list(descent.labels),
         descent.target,
         _step_title(descent, step),
-        _gradient_limits(descent.gradients),
+        limits,
+        gradient_title=title,
     )
+    if zoom:
+        fig.axes[1].bar_label(bars, labels=[f"{g:+.2g}" for g in gradient], fontsize="small",
+                              padding=2)  # fmt: skip
     return fig
 
 
-def _step_title(descent, step):
+def _what(descent):
     labels = ", ".join(str(k) for k in descent.labels)
-    what = {
+    return {
         "one_label": f"true class {labels}",
         "label_smoothing": f"true class {labels}, label smoothing {descent.label_smoothing:g}",
         "several_labels": f"several labels {{{labels}}} (summed loss)",
     }[descent.kind]
-    return f"Step {step} of {descent.n_steps}, lr = {descent.lr:g}, {what}"
+
+
+def _step_title(descent, step):
+    if descent.n_steps == 0:  # a single state, not a descent: no step counter, no lr
+        return f"One sample, {_what(descent)}"
+    return f"Step {step} of {descent.n_steps}, lr = {descent.lr:g}, {_what(descent)}"
 
 
 def _check_logit_descent(descent):
@@ -275,22 +313,31 @@ def _check_logit_descent(descent):
 # ----------------------------------------------------------------------- trajectories
 
 
-def plot_trajectories(descent, *, figsize=(12.0, 3.6)):
+def plot_trajectories(descent, *, loss_floor=None, loss_floor_label=None, figsize=(12.0, 3.6)):
     r"""Logits, probabilities and loss over the steps of a descent on the logits.
 
     One line per class, coloured by :func:`class_color`; the label(s) drawn solid and
-    thick, the other classes dashed.
+    thick, the other classes dashed. Thin dotted black lines in the probability panel mark
+    the target values ``descent.target`` (one line per distinct value), where the
+    probabilities are pulled.
 
     Parameters
     ----------
     descent : LogitDescent
+    loss_floor : float, optional
+        The lowest loss the descent can approach, drawn as a dashed line in the loss panel:
+        the entropy :math:`H(t)` of a soft target, or :math:`|L| \log |L|` for the summed
+        loss of several labels. A one-hot target's floor is zero, the axis itself.
+    loss_floor_label : str, optional
+        The legend entry of the floor (default ``"floor {value}"``).
     figsize : (float, float)
 
     Returns
     -------
     Figure
         Three axes: logits, probabilities, loss. In the first two, line ``k`` is class
-        ``k``.
+        ``k``; in the probabilities the lines after the classes are the targets. In the
+        loss panel, ``lines[1]`` is the floor when one is given.
 
     Examples
     --------
@@ -321,9 +368,15 @@ def plot_trajectories(descent, *, figsize=(12.0, 3.6)):
         ax.set_ylabel(name)
     ax_z.set_title("Logits $z_k$")
     ax_a.set_title("Probabilities $a_k$")
+    for j, value in enumerate(np.unique(descent.target)[::-1]):
+        ax_a.axhline(value, color=OKABE_ITO["black"], linestyle=":", linewidth=1.0,
+                     label="target $t_k$" if j == 0 else "_nolegend_")  # fmt: skip
     ax_a.set_ylim(-0.02, 1.02)
     ax_a.legend(loc="best", fontsize="small", frameon=False)
-    ax_j.plot(steps, descent.losses, color=OKABE_ITO["black"], linewidth=2)
+    ax_j.plot(steps, descent.losses, color=OKABE_ITO["black"], linewidth=2, label="loss")
+    if loss_floor is not None:
+        _draw_floor(ax_j, loss_floor, loss_floor_label)
+        ax_j.set_ylim(bottom=0.0)
     ax_j.set_title("Loss")
     ax_j.set_xlabel("step")
     ax_j.set_ylabel("loss $J$")
@@ -331,7 +384,8 @@ def plot_trajectories(descent, *, figsize=(12.0, 3.6)):
     return fig
 
 
-def plot_loss_curve(losses, *, test_losses=None, title="Training loss", figsize=(6.0, 3.6)):
+def plot_loss_curve(losses, *, test_losses=None, title="Training loss", loss_floor=None,
+                    loss_floor_label=None, figsize=(6.0, 3.6)):  # fmt: skip
     """Loss over training steps (a :class:`~ce_lib.dynamics.LinearDescent` or an array).
 
     Parameters
@@ -340,11 +394,18 @@ def plot_loss_curve(losses, *, test_losses=None, title="Training loss", figsize=
     test_losses : array_like, optional
         A second curve, e.g. the loss on held-out data.
     title : str
+    loss_floor : float, optional
+        The lowest loss that training can approach (for soft targets the mean entropy of
+        the targets), drawn as a dashed line after the curves.
+    loss_floor_label : str, optional
+        Its legend entry (default ``"floor {value}"``).
     figsize : (float, float)
 
     Returns
     -------
     Figure
+        ``fig.axes[0].lines`` are the training curve, the test curve if given, then the
+        floor if given.
 
     Examples
     --------
@@ -362,11 +423,26 @@ def plot_loss_curve(losses, *, test_losses=None, title="Training loss", figsize=
         test_losses = _check_curve(test_losses, "test_losses")
         ax.plot(np.arange(test_losses.size), test_losses, color=PALETTE[1], linewidth=2,
                 linestyle="--", label="test")  # fmt: skip
+    if loss_floor is not None:
+        _draw_floor(ax, loss_floor, loss_floor_label)
+        ax.set_ylim(bottom=0.0)
+    if test_losses is not None or loss_floor is not None:
         ax.legend(frameon=False)
     ax.set_title(str(title))
     ax.set_xlabel("step")
     ax.set_ylabel("mean loss $J$")
     return fig
+
+
+def _draw_floor(ax, loss_floor, label):
+    if isinstance(loss_floor, bool) or not isinstance(loss_floor, numbers.Real):
+        raise ValueError(f"loss_floor: expected a number >= 0, got {loss_floor!r}.")
+    if not (np.isfinite(loss_floor) and loss_floor >= 0):
+        raise ValueError(f"loss_floor: expected a finite number >= 0, got {loss_floor!r}.")
+    text = f"floor {float(loss_floor):.3g}" if label is None else str(label)
+    ax.axhline(float(loss_floor), color=OKABE_ITO["black"], linestyle="--", linewidth=1.2,
+               label=text)  # fmt: skip
+    ax.legend(frameon=False, fontsize="small")
 
 
 def _check_curve(values, name):
@@ -388,7 +464,8 @@ def plot_weight_images(W, *, image_shape=(8, 8), class_names=None, figsize=None)
     r"""Each class's weight vector as an image (one panel per class).
 
     Red pixels raise the class's logit, blue pixels lower it; the colour scale is
-    symmetric around zero and shared by all panels.
+    symmetric around zero and shared by all panels. The pixel axes are named once for the
+    whole grid (``fig.get_supxlabel()``, ``fig.get_supylabel()``), not on every panel.
 
     Parameters
     ----------
@@ -430,11 +507,11 @@ def plot_weight_images(W, *, image_shape=(8, 8), class_names=None, figsize=None)
             continue
         image = ax.imshow(images[k], cmap="RdBu_r", vmin=-limit, vmax=limit)
         ax.set_title(f"class {names[k]}")
-        ax.set_xlabel("pixel column")
-        ax.set_ylabel("pixel row")
         ax.set_xticks([])
         ax.set_yticks([])
     fig.colorbar(image, ax=list(axes), shrink=0.8, label="weight")
+    fig.supxlabel("pixel column (each panel)")
+    fig.supylabel("pixel row (each panel)")
     fig.suptitle("Learned weights per class (red raises the class's logit)")
     return fig
 
@@ -448,13 +525,17 @@ def _class_names(class_names, n_classes):
     return names
 
 
-def plot_confusion_matrix(cm, *, class_names=None, figsize=(5.5, 4.8)):
+def plot_confusion_matrix(cm, *, class_names=None, mask_diagonal=False, figsize=(5.5, 4.8)):
     """A confusion matrix as an annotated image (rows: true class, columns: predicted).
 
     Parameters
     ----------
     cm : array_like of int, shape (n_classes, n_classes)
     class_names : sequence of str, optional
+    mask_diagonal : bool, default False
+        Colour only the mistakes: the diagonal (the correct answers, usually far larger) is
+        masked and drawn in grey with its count, and the colour scale spans the
+        off-diagonal counts, so that the confusions stand out.
     figsize : (float, float)
 
     Returns
@@ -466,6 +547,9 @@ def plot_confusion_matrix(cm, *, class_names=None, figsize=(5.5, 4.8)):
     >>> fig = plot_confusion_matrix([[5, 1], [0, 4]])
     >>> fig.axes[0].images[0].get_array().tolist()
     [[5, 1], [0, 4]]
+    >>> fig = plot_confusion_matrix([[5, 1], [0, 4]], mask_diagonal=True)
+    >>> fig.axes[0].images[0].get_array().tolist()
+    [[None, 1], [0, None]]
     """
     cm = np.asarray(cm)
     if cm.ndim != 2 or cm.shape[0] != cm.shape[1] or cm.shape[0] == 0:
@@ -474,20 +558,38 @@ def plot_confusion_matrix(cm, *, class_names=None, figsize=(5.5, 4.8)):
         )
     if not np.issubdtype(cm.dtype, np.integer) or np.any(cm < 0):
         raise ValueError("cm: expected non-negative integer counts.")
+    if not isinstance(mask_diagonal, bool | np.bool_):
+        raise ValueError(f"mask_diagonal: expected True or False, got {mask_diagonal!r}.")
     names = _class_names(class_names, cm.shape[0])
     fig = _new_figure(_check_figsize(figsize))
     ax = fig.subplots()
-    image = ax.imshow(cm, cmap="cividis")
-    threshold = cm.max() / 2.0
+    diagonal = np.eye(cm.shape[0], dtype=bool)
+    if mask_diagonal:
+        shown = np.ma.masked_array(cm, mask=diagonal)
+        cmap = colormaps["cividis"].with_extremes(bad="0.85")
+        high = max(int(shown.max()) if shown.count() else 0, 1)
+        image = ax.imshow(shown, cmap=cmap, vmin=0, vmax=high)
+    else:
+        image = ax.imshow(cm, cmap="cividis")
+        high = cm.max()
+    threshold = high / 2.0
     for (i, j), count in np.ndenumerate(cm):
+        on_grey = mask_diagonal and i == j
         ax.text(j, i, str(count), ha="center", va="center", fontsize="small",
-                color="black" if count > threshold else "white")  # fmt: skip
+                fontweight="bold" if on_grey else "normal",
+                color="black" if on_grey or count > threshold else "white")  # fmt: skip
     ax.set_xticks(range(cm.shape[0]), names)
     ax.set_yticks(range(cm.shape[0]), names)
     ax.set_xlabel("predicted class")
     ax.set_ylabel("true class")
-    ax.set_title(f"Confusion matrix ({int(np.trace(cm))} of {int(cm.sum())} correct)")
-    fig.colorbar(image, ax=ax, label="samples")
+    correct = f"{int(np.trace(cm))} of {int(cm.sum())} correct"
+    if mask_diagonal:
+        ax.set_title(f"Confusion matrix, mistakes only\n({correct} on the grey diagonal)")
+        fig.colorbar(image, ax=ax, label="samples (off the diagonal)",
+                     ticks=MaxNLocator(integer=True))  # fmt: skip
+    else:
+        ax.set_title(f"Confusion matrix ({correct})")
+        fig.colorbar(image, ax=ax, label="samples")
     return fig
 
 
@@ -610,7 +712,7 @@ def plot_loss_of_true_probability(*, marked=(0.01, 0.1, 0.5, 0.9), figsize=(6.0,
 
 
 def plot_gradient_along_true_logit(true_logits, gradient, true_class, *, class_names=None,
-                                   figsize=(7.0, 3.8)):  # fmt: skip
+                                   other_logits=None, figsize=(7.0, 3.8)):  # fmt: skip
     r"""Each gradient entry :math:`\partial J / \partial z_k` as the true logit grows.
 
     The entries are given (for instance evaluated from SymPy expressions): row ``k`` of
@@ -626,6 +728,9 @@ def plot_gradient_along_true_logit(true_logits, gradient, true_class, *, class_n
         Row of ``gradient`` that belongs to the label.
     class_names : sequence of str, optional
         How the classes are called in the labels (default ``0, 1, ...``).
+    other_logits : sequence of float, optional
+        The values at which the other logits are held, in class order without the true
+        class; the axis label names them (``z_1 = 1, z_2 = -1 held fixed``).
     figsize : (float, float)
 
     Returns
@@ -658,6 +763,14 @@ def plot_gradient_along_true_logit(true_logits, gradient, true_class, *, class_n
             f"true_class: expected an integer in [0, {n_classes - 1}], got {true_class!r}."
         )
     names = _class_names(class_names, n_classes)
+    others = [k for k in range(n_classes) if k != true_class]
+    if other_logits is not None:
+        other_logits = _check_vector(other_logits, "other_logits")
+        if other_logits.size != len(others):
+            raise ValueError(
+                f"other_logits: expected {len(others)} values, one per other class, got "
+                f"{other_logits.size}."
+            )
     fig = _new_figure(_check_figsize(figsize))
     ax = fig.subplots()
     n_dashed = n_classes - 1
@@ -676,18 +789,99 @@ def plot_gradient_along_true_logit(true_logits, gradient, true_class, *, class_n
     ax.axhline(0.0, color="black", linewidth=0.8)
     ax.set_ylim(-1.05, 1.05 * max(0.5, float(gradient.max())))
     ax.set_title(f"Gradient of the loss for true class {names[true_class]}")
-    others = ", ".join(f"z_{{{names[k]}}}" for k in range(n_classes) if k != true_class)
-    ax.set_xlabel(f"logit of the true class $z_{{{names[true_class]}}}$ (others fixed: ${others}$)")
+    if other_logits is None:
+        held = "the other logits held fixed"
+    else:
+        values = ", ".join(
+            f"z_{{{names[k]}}} = {v:g}" for k, v in zip(others, other_logits, strict=True)
+        )
+        held = f"${values}$ held fixed"
+    ax.set_xlabel(f"logit of the true class $z_{{{names[true_class]}}}$ ({held})")
     ax.set_ylabel(r"gradient entry $\partial J / \partial z_k$")
     ax.legend(loc="lower right", frameon=False)
+    return fig
+
+
+def plot_cross_entropy_vs_squared_error(gaps=None, *, n_classes=3, figsize=(10.0, 3.8)):
+    r"""Cross-entropy against squared error on the probabilities, for one sample.
+
+    The true class's logit sits ``gap`` above every other logit (all others equal), so
+    :math:`a_y = e^{\mathrm{gap}} / (e^{\mathrm{gap}} + K - 1)`. Left, the two losses
+    :math:`-\log a_y` and :math:`\sum_k (a_k - Y_k)^2`; right, the true class's entry of
+    their gradients by the logits, :math:`a_y - 1` and, through the softmax Jacobian
+    :math:`\operatorname{diag}(a) - a a^\top`, :math:`2 a_y \bigl((a_y - 1) - a \cdot (a -
+    Y)\bigr)`. Where the model is confidently wrong (:math:`a_y` near zero, shaded) the
+    cross-entropy entry stays near :math:`-1` while the squared-error entry vanishes.
+
+    Parameters
+    ----------
+    gaps : array_like, shape (n_points,), optional
+        Values of :math:`z_y - z_n` (default 281 points from -8 to 6).
+    n_classes : int, default 3
+    figsize : (float, float)
+
+    Returns
+    -------
+    Figure
+        ``fig.axes[0].lines[:2]`` are the cross-entropy and squared-error losses,
+        ``fig.axes[1].lines[:2]`` their gradient entries :math:`\partial J / \partial z_y`.
+
+    Examples
+    --------
+    >>> fig = plot_cross_entropy_vs_squared_error([-10.0, 0.0], n_classes=2)
+    >>> [round(float(v), 4) for v in fig.axes[1].lines[0].get_ydata()]
+    [-1.0, -0.5]
+    >>> [round(float(v), 4) for v in fig.axes[1].lines[1].get_ydata()]
+    [-0.0002, -0.5]
+    """
+    gaps = np.linspace(-8.0, 6.0, 281) if gaps is None else _check_vector(gaps, "gaps")
+    if isinstance(n_classes, bool) or not isinstance(n_classes, numbers.Integral) or n_classes < 2:
+        raise ValueError(f"n_classes: expected an integer >= 2, got {n_classes!r}.")
+    z = np.zeros((gaps.size, int(n_classes)))
+    z[:, 0] = gaps  # class 0 plays the true class
+    a = softmax(z, axis=-1)
+    target = np.zeros_like(a)
+    target[:, 0] = 1.0
+    a_y = a[:, 0]
+    ce_loss = -np.log(a_y)
+    se_loss = ((a - target) ** 2).sum(axis=1)
+    ce_grad = a_y - 1.0
+    # Row y of the softmax Jacobian is a_y (e_y - a), times dJ/da = 2 (a - Y).
+    se_grad = 2.0 * a_y * ((a_y - 1.0) - (a * (a - target)).sum(axis=1))
+    wrong = gaps[a_y < 0.05]
+
+    fig = _new_figure(_check_figsize(figsize))
+    ax_j, ax_g = fig.subplots(1, 2)
+    for ax in (ax_j, ax_g):
+        if wrong.size:
+            ax.axvspan(gaps.min(), wrong.max(), color=OKABE_ITO["vermillion"], alpha=0.12,
+                       linewidth=0, label="confidently wrong ($a_y < 0.05$)")  # fmt: skip
+        ax.set_xlabel(r"logit gap $z_y - z_n$ (all other logits equal)")
+    ax_j.plot(gaps, ce_loss, color=PALETTE[0], linewidth=2.5, label=r"cross-entropy $-\log a_y$")
+    ax_j.plot(gaps, se_loss, color=PALETTE[1], linewidth=2.5, linestyle="--",
+              label=r"squared error $\sum_k (a_k - Y_k)^2$")  # fmt: skip
+    ax_j.set_title(f"Loss of one sample, K = {int(n_classes)}")
+    ax_j.set_ylabel("loss $J$")
+    ax_j.legend(frameon=False, fontsize="small")
+    ax_g.plot(gaps, ce_grad, color=PALETTE[0], linewidth=2.5, label=r"cross-entropy: $a_y - 1$")
+    ax_g.plot(gaps, se_grad, color=PALETTE[1], linewidth=2.5, linestyle="--",
+              label="squared error")  # fmt: skip
+    ax_g.axhline(0.0, color="black", linewidth=0.8)
+    ax_g.set_ylim(-1.1, 0.1)
+    ax_g.set_title("Push on the true logit")
+    ax_g.set_ylabel(r"gradient entry $\partial J / \partial z_y$")
+    ax_g.legend(frameon=False, fontsize="small", loc="lower right")
     return fig
 
 
 def plot_finite_difference_error(epsilons, errors, *, figsize=(6.5, 3.8)):
     r"""Relative error of a central-difference gradient against the step size.
 
-    Two reference lines show the two sources of error: truncation, of order
-    :math:`\varepsilon^2`, and rounding, of order :math:`10^{-16} / \varepsilon`.
+    Two guide lines show the slopes of the two sources of error: truncation, of order
+    :math:`\varepsilon^2`, drawn through the measured error at the largest step, and
+    rounding, of order :math:`1 / \varepsilon`, drawn through the measured error at the
+    smallest step. Each guide is drawn over the half of the steps where its error dominates,
+    so both lie on the data they explain.
 
     Parameters
     ----------
@@ -701,13 +895,15 @@ def plot_finite_difference_error(epsilons, errors, *, figsize=(6.5, 3.8)):
     -------
     Figure
         ``fig.axes[0].lines[0]`` is the measured error, ``lines[1]`` and ``lines[2]`` the
-        truncation and rounding references.
+        truncation and rounding guides.
 
     Examples
     --------
     >>> fig = plot_finite_difference_error([1e-6, 1e-3], [1e-10, 1e-6])
     >>> fig.axes[0].lines[0].get_ydata().tolist()
     [1e-10, 1e-06]
+    >>> fig.axes[0].lines[1].get_ydata()[-1]  # the truncation guide ends on the last point
+    np.float64(1e-06)
     """
     epsilons = _check_vector(epsilons, "epsilons")
     errors = _check_vector(errors, "errors")
@@ -720,15 +916,25 @@ def plot_finite_difference_error(epsilons, errors, *, figsize=(6.5, 3.8)):
     if np.any(errors < 0):
         raise ValueError(f"errors: expected non-negative errors, got {errors[errors < 0][0]}.")
     floor = 1e-13
+    shown = np.maximum(errors, floor)
+    order = np.argsort(epsilons)
+    steps, shown = epsilons[order], shown[order]
+    # Each guide runs through the measured error at its own end of the step range, over
+    # the half of the steps (at least two points) where that error dominates.
+    half = max(2, (steps.size + 1) // 2)
+    large, small = steps[-half:], steps[:half]
+    truncation = shown[-1] * (large / steps[-1]) ** 2
+    rounding = shown[0] * steps[0] / small
     fig = _new_figure(_check_figsize(figsize))
     ax = fig.subplots()
-    ax.loglog(epsilons, np.maximum(errors, floor), "o-", color=PALETTE[0],
+    ax.loglog(epsilons, np.maximum(errors, floor), "o-", color=PALETTE[0], zorder=3,
               label="measured error")  # fmt: skip
-    ax.loglog(epsilons, epsilons**2, "--", color=PALETTE[1],
-              label=r"truncation $\sim \varepsilon^2$")  # fmt: skip
-    ax.loglog(epsilons, 1e-16 / epsilons, ":", color=PALETTE[2],
-              label=r"rounding $\sim 10^{-16} / \varepsilon$")  # fmt: skip
-    ax.set_ylim(floor, 1.0)
+    # Wide, pale bands under the data: the measured points stay readable on top.
+    ax.loglog(large, truncation, "-", color=PALETTE[1], linewidth=7, alpha=0.45, zorder=1,
+              solid_capstyle="round", label=r"truncation $\propto \varepsilon^2$")  # fmt: skip
+    ax.loglog(small, rounding, "-", color=PALETTE[2], linewidth=7, alpha=0.45, zorder=1,
+              solid_capstyle="round", label=r"rounding $\propto 1 / \varepsilon$")  # fmt: skip
+    ax.set_ylim(floor, max(1.0, 2.0 * float(shown.max())))
     ax.set_title("Central differences: error against step size")
     ax.set_xlabel(r"step $\varepsilon$")
     ax.set_ylabel("relative error of the gradient")
@@ -915,6 +1121,93 @@ def plot_binary_sigmoid(d=None, *, figsize=(10.0, 3.6)):
     ax_g.set_xlabel("logit difference $d = z_1 - z_0$")
     ax_g.set_ylabel(r"gradient $\partial J / \partial d$")
     ax_g.legend(frameon=False)
+    return fig
+
+
+def plot_multilabel_models(Y, model_probabilities, *, figsize=(10.0, 3.8)):
+    r"""How several models score samples that carry several labels at once.
+
+    For every number of labels :math:`|L|` present in ``Y``, the left panel shows the mean
+    probability each model gives to a sample's labels, and the right panel the mean
+    probability it gives to the classes the sample does not have. Dashed black lines on the
+    left mark :math:`1/|L|`, the most a softmax can give each of :math:`|L|` labels at once. The
+    legend, on the right panel, names the models for both panels.
+
+    Parameters
+    ----------
+    Y : array_like of 0/1, shape (n_samples, n_classes)
+        Which classes each sample has; every sample needs at least one label.
+    model_probabilities : dict of str to array_like, shape (n_samples, n_classes)
+        Each model's probabilities (a softmax row, or one sigmoid per class).
+    figsize : (float, float)
+
+    Returns
+    -------
+    Figure
+        ``fig.axes[0].containers[j]`` and ``fig.axes[1].containers[j]`` hold the bars of the
+        ``j``-th model, one bar per number of labels in increasing order;
+        ``fig.axes[0].collections[0]`` the :math:`1/|L|` lines.
+
+    Examples
+    --------
+    >>> Y = np.array([[1, 0], [1, 1]])
+    >>> fig = plot_multilabel_models(Y, {"m": np.array([[0.9, 0.2], [0.6, 0.4]])})
+    >>> [round(float(b.get_height()), 2) for b in fig.axes[0].containers[0]]
+    [0.9, 0.5]
+    """
+    try:
+        Y = np.asarray(Y, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"Y: expected a 0/1 matrix, got {Y!r}.") from error
+    if Y.ndim != 2 or Y.shape[0] == 0 or not np.all((Y == 0) | (Y == 1)):
+        raise ValueError(f"Y: expected a non-empty 0/1 matrix (n_samples, n_classes), got {Y!r}.")
+    n_labels = Y.sum(axis=1).astype(int)
+    if np.any(n_labels == 0):
+        raise ValueError(f"Y: every sample needs a label; sample {np.argmin(n_labels)} has none.")
+    if not isinstance(model_probabilities, dict) or not model_probabilities:
+        raise ValueError("model_probabilities: expected a non-empty dict of name to array.")
+    counts = np.unique(n_labels)
+    width = 0.8 / len(model_probabilities)
+    fig = _new_figure(_check_figsize(figsize))
+    ax_in, ax_out = fig.subplots(1, 2)
+    for j, (name, probabilities) in enumerate(model_probabilities.items()):
+        try:
+            probabilities = np.asarray(probabilities, dtype=np.float64)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"model_probabilities[{name!r}]: expected numbers.") from error
+        if probabilities.shape != Y.shape or not np.all(np.isfinite(probabilities)):
+            raise ValueError(
+                f"model_probabilities[{name!r}]: expected finite values of shape {Y.shape}, "
+                f"got shape {probabilities.shape}."
+            )
+        on = [probabilities[n_labels == c][Y[n_labels == c] == 1].mean() for c in counts]
+        off = [
+            probabilities[n_labels == c][Y[n_labels == c] == 0].mean()
+            if np.any(Y[n_labels == c] == 0)
+            else 0.0
+            for c in counts
+        ]
+        offset = (j - (len(model_probabilities) - 1) / 2) * width
+        for ax, values in ((ax_in, on), (ax_out, off)):
+            ax.bar(np.arange(counts.size) + offset, values, width, color=class_color(j),
+                   edgecolor="black", linewidth=0.5, label=str(name))  # fmt: skip
+    ax_in.hlines(1.0 / counts, np.arange(counts.size) - 0.45, np.arange(counts.size) + 0.45,
+                 colors="black", linestyles="--", linewidth=1.2, label="$1/|L|$")  # fmt: skip
+    for j, c in enumerate(counts):
+        if not np.any(Y[n_labels == c] == 0):  # every class is a label: nothing to show
+            ax_out.text(j, 0.02, "no class\nabsent", ha="center", va="bottom", fontsize="small")
+    for ax, title, ylabel in (
+        (ax_in, "Probability of each label the sample has", "mean probability of a label"),
+        (ax_out, "Probability of each class it does not have", "mean probability of a class"),
+    ):
+        ax.set_xticks(np.arange(counts.size), [str(c) for c in counts])
+        ax.set_xlabel("number of labels $|L|$ of the sample")
+        ax.set_ylabel(ylabel)
+        ax.set_ylim(0.0, 1.05)
+        ax.set_title(title)
+    # The legend goes where the bars are low, on the right, and explains both panels.
+    handles, names = ax_in.get_legend_handles_labels()
+    ax_out.legend(handles, names, frameon=False, fontsize="small", loc="upper right")
     return fig
 
 

@@ -31,6 +31,7 @@ from ce_lib.plots import (  # noqa: E402
     interactive_suppress_encourage,
     plot_binary_sigmoid,
     plot_confusion_matrix,
+    plot_cross_entropy_vs_squared_error,
     plot_descent_step,
     plot_digit_gallery,
     plot_finite_difference_error,
@@ -39,6 +40,7 @@ from ce_lib.plots import (  # noqa: E402
     plot_logits_and_probabilities,
     plot_loss_curve,
     plot_loss_of_true_probability,
+    plot_multilabel_models,
     plot_suppress_encourage,
     plot_temperature,
     plot_trajectories,
@@ -65,13 +67,19 @@ def heights_of(container):
 
 
 def assert_labelled(fig):
-    """Every axis with data has a title and labelled axes; the figure renders."""
+    """Every axis with data has a title and labelled axes; the figure renders.
+
+    A grid of panels may name its axes once for the whole figure (``supxlabel``,
+    ``supylabel``) instead of on every panel.
+    """
     fig.canvas.draw()
     for ax in fig.axes:
         if ax.get_label() == "<colorbar>" or not ax.has_data():
             continue
         assert ax.get_title(), "axis without a title"
-        assert ax.get_xlabel() and ax.get_ylabel(), f"unlabelled axes in {ax.get_title()!r}"
+        xlabel = ax.get_xlabel() or fig.get_supxlabel()
+        ylabel = ax.get_ylabel() or fig.get_supylabel()
+        assert xlabel and ylabel, f"unlabelled axes in {ax.get_title()!r}"
 
 
 # ------------------------------------------------------------------- suppress/encourage
@@ -124,6 +132,26 @@ def test_descent_step_figure_follows_the_recorded_step():
         assert f"Step {step} of 6" in fig.get_suptitle()
 
 
+def test_a_single_state_has_no_step_counter_in_its_title():
+    fig = plot_suppress_encourage([1.0, 2.0, 0.5], 0)
+    assert "Step" not in fig.get_suptitle() and "lr" not in fig.get_suptitle()
+    assert "true class 0" in fig.get_suptitle()
+
+
+def test_zoomed_step_fits_the_gradient_axis_to_small_bars():
+    d = descend_logits([1.0, 2.0, 0.5, -1.0], 0, lr=1.0, n_steps=30)
+    full, zoomed = plot_descent_step(d, 30), plot_descent_step(d, 30, zoom=True)
+    g = d.gradients[30]
+    np.testing.assert_allclose(heights(zoomed.axes[1]), g)
+    low, high = zoomed.axes[1].get_ylim()
+    assert low < g.min() and high > g.max()
+    assert high - low < 0.1 * np.ptp(full.axes[1].get_ylim())  # the bars fill the panel
+    assert "zoomed" in zoomed.axes[1].get_title()
+    labels = [t.get_text() for t in zoomed.axes[1].texts]
+    assert labels == [f"{v:+.2g}" for v in g]
+    assert_labelled(zoomed)
+
+
 def test_several_labels_figure_hatches_every_label():
     d = descend_logits_several_labels([0.0, 2.0, 1.0], [0, 1], n_steps=3)
     fig = plot_descent_step(d, 0)
@@ -146,7 +174,35 @@ def test_trajectories_plot_logits_probabilities_and_loss():
         assert to_hex(ax_z.lines[k].get_color()).upper() == class_color(k)
     np.testing.assert_allclose(ax_j.lines[0].get_ydata(), d.losses)
     assert ax_z.lines[3].get_linewidth() > ax_z.lines[0].get_linewidth()
+    assert len(ax_j.lines) == 1  # no floor unless asked
     assert_labelled(fig)
+
+
+def test_trajectories_mark_the_targets_and_the_loss_floor():
+    d = descend_logits_several_labels([1.0, 2.0, 0.5, -1.0], [0, 1], n_steps=20)
+    floor = 2 * np.log(2)
+    fig = plot_trajectories(d, loss_floor=floor, loss_floor_label="floor $2 \\log 2$")
+    ax_a, ax_j = fig.axes[1], fig.axes[2]
+    targets = sorted(float(line.get_ydata()[0]) for line in ax_a.lines[4:])
+    assert targets == [0.0, 0.5]  # the target values 1/|L| and 0, one line each
+    floor_line = ax_j.lines[1]
+    np.testing.assert_allclose(floor_line.get_ydata(), [floor, floor])
+    assert floor_line.get_label() == "floor $2 \\log 2$"
+    assert d.losses.min() >= floor  # the loss stays above its floor
+    assert ax_j.get_ylim()[0] == 0.0
+    assert_labelled(fig)
+
+
+def test_smoothing_trajectory_floor_is_the_entropy_of_the_target():
+    d = descend_logits([1.0, 2.0, 0.5, -1.0], 0, n_steps=200, label_smoothing=0.1)
+    entropy = float(-(d.target * np.log(d.target)).sum())
+    fig = plot_trajectories(d, loss_floor=entropy)
+    ax_a, ax_j = fig.axes[1], fig.axes[2]
+    targets = sorted(float(line.get_ydata()[0]) for line in ax_a.lines[4:])
+    np.testing.assert_allclose(targets, [0.025, 0.925])
+    np.testing.assert_allclose(ax_j.lines[1].get_ydata(), [entropy, entropy])
+    assert ax_j.lines[1].get_label() == f"floor {entropy:.3g}"
+    np.testing.assert_allclose(d.losses[-1], entropy, atol=1e-5)  # reached, not stalled
 
 
 def test_loss_curve_of_a_linear_descent_and_of_arrays():
@@ -156,6 +212,14 @@ def test_loss_curve_of_a_linear_descent_and_of_arrays():
     np.testing.assert_allclose(fig.axes[0].lines[0].get_ydata(), d.losses)
     np.testing.assert_allclose(fig.axes[0].lines[1].get_ydata(), d.losses[::-1])
     assert_labelled(fig)
+
+
+def test_loss_curve_draws_an_optional_floor():
+    fig = plot_loss_curve([1.5, 0.9, 0.7], loss_floor=0.6, loss_floor_label="mean H(t)")
+    ax = fig.axes[0]
+    np.testing.assert_allclose(ax.lines[1].get_ydata(), [0.6, 0.6])
+    assert ax.lines[1].get_label() == "mean H(t)"
+    assert "mean H(t)" in [t.get_text() for t in ax.get_legend().get_texts()]
 
 
 # ---------------------------------------------------------------------------- regression
@@ -171,6 +235,10 @@ def test_weight_images_show_each_class_column():
         assert image.get_cmap().name == "RdBu_r"
         low, high = image.get_clim()
         assert low == -high  # zero sits in the middle of the diverging map
+    # The pixel axes are named once for the grid, not repeated on every panel.
+    panels = [ax for ax in fig.axes if ax.images]
+    assert all(not ax.get_xlabel() and not ax.get_ylabel() for ax in panels)
+    assert "pixel column" in fig.get_supxlabel() and "pixel row" in fig.get_supylabel()
     assert_labelled(fig)
 
 
@@ -186,6 +254,19 @@ def test_confusion_matrix_figure():
     np.testing.assert_array_equal(ax.images[0].get_array(), cm)
     assert sorted(int(t.get_text()) for t in ax.texts) == sorted(cm.ravel())
     assert "16 of 20 correct" in ax.get_title()
+    assert_labelled(fig)
+
+
+def test_confusion_matrix_can_mask_its_diagonal():
+    cm = np.array([[50, 1, 0], [0, 40, 2], [3, 0, 70]])
+    fig = plot_confusion_matrix(cm, mask_diagonal=True)
+    ax = fig.axes[0]
+    shown = ax.images[0].get_array()
+    np.testing.assert_array_equal(np.ma.getmaskarray(shown), np.eye(3, dtype=bool))
+    np.testing.assert_array_equal(shown.filled(-1), np.where(np.eye(3) == 1, -1, cm))
+    assert ax.images[0].get_clim() == (0, 3)  # the scale spans the mistakes only
+    assert sorted(int(t.get_text()) for t in ax.texts) == sorted(cm.ravel())  # counts kept
+    assert "mistakes only" in ax.get_title() and "160 of 166 correct" in ax.get_title()
     assert_labelled(fig)
 
 
@@ -340,7 +421,22 @@ def test_gradient_along_true_logit_plots_the_given_entries():
     assert "true class 3" in ax.get_title()
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "encourage class 3" in legend[2] and "suppress class 1" in legend[0]
+    assert "other logits held fixed" in ax.get_xlabel()
     assert_labelled(fig)
+
+
+def test_gradient_along_true_logit_names_the_held_logits():
+    true_logits = np.linspace(-3.0, 4.0, 8)
+    z = np.zeros((true_logits.size, 3))
+    z[:, 0], z[:, 1], z[:, 2] = 1.0, -1.0, true_logits
+    entries = cross_entropy_grad(z, np.full(true_logits.size, 2), reduction="none").T
+    fig = plot_gradient_along_true_logit(
+        true_logits, entries, 2, class_names=["1", "2", "3"], other_logits=[1.0, -1.0]
+    )
+    ax = fig.axes[0]
+    assert "$z_{1} = 1, z_{2} = -1$ held fixed" in ax.get_xlabel()
+    # Different held values: the two suppressed classes no longer draw the same line.
+    assert not np.allclose(ax.lines[0].get_ydata(), ax.lines[1].get_ydata())
 
 
 def test_finite_difference_error_plot_with_its_references():
@@ -350,10 +446,25 @@ def test_finite_difference_error_plot_with_its_references():
     ax = fig.axes[0]
     measured, truncation, rounding = ax.lines[:3]
     np.testing.assert_allclose(measured.get_ydata(), errors)
-    np.testing.assert_allclose(truncation.get_ydata(), epsilons**2)
-    np.testing.assert_allclose(rounding.get_ydata(), 1e-16 / epsilons)
+    # The guides have the slopes 2 and -1 and run through the data at their ends.
+    x, y = truncation.get_xdata(), truncation.get_ydata()
+    np.testing.assert_allclose(y, errors[-1] * (x / epsilons[-1]) ** 2)
+    assert x.max() == epsilons[-1] and x.min() > epsilons[0]
+    x, y = rounding.get_xdata(), rounding.get_ydata()
+    np.testing.assert_allclose(y, errors[0] * epsilons[0] / x)
+    assert x.min() == epsilons[0] and x.max() < epsilons[-1]
     assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
     assert_labelled(fig)
+
+
+def test_finite_difference_guides_stay_on_data_far_from_unit_constants():
+    # Errors a thousand times below eps^2 + 1e-16/eps: fixed reference lines would miss them.
+    epsilons = np.logspace(-12, -1, 12)
+    errors = 1e-3 * (epsilons**2 + 1e-16 / epsilons)
+    ax = plot_finite_difference_error(epsilons, errors).axes[0]
+    np.testing.assert_allclose(ax.lines[1].get_ydata()[-1], errors[-1])
+    np.testing.assert_allclose(ax.lines[2].get_ydata()[0], errors[0])
+    assert ax.get_ylim()[0] <= errors.min()
 
 
 def test_finite_difference_error_draws_an_exact_zero_at_the_floor():
@@ -424,6 +535,55 @@ def test_binary_sigmoid_plots_probabilities_and_gradients():
     assert_labelled(fig)
 
 
+def test_cross_entropy_keeps_pushing_where_squared_error_vanishes():
+    gaps = np.linspace(-8.0, 6.0, 57)
+    fig = plot_cross_entropy_vs_squared_error(gaps, n_classes=3)
+    ax_j, ax_g = fig.axes
+    z = np.zeros((gaps.size, 3))
+    z[:, 0] = gaps
+    a = softmax(z)
+    Y = np.zeros_like(a)
+    Y[:, 0] = 1.0
+    np.testing.assert_allclose(ax_j.lines[0].get_ydata(), -np.log(a[:, 0]))
+    np.testing.assert_allclose(ax_j.lines[1].get_ydata(), ((a - Y) ** 2).sum(axis=1))
+    np.testing.assert_allclose(ax_g.lines[0].get_ydata(), a[:, 0] - 1.0)
+    # The squared-error entry is the chain rule through the softmax Jacobian, row by row.
+    jacobian = np.einsum("ij,jk->ijk", a, np.eye(3)) - np.einsum("ij,ik->ijk", a, a)
+    se_grad = np.einsum("ijk,ij->ik", jacobian, 2 * (a - Y))[:, 0]
+    np.testing.assert_allclose(ax_g.lines[1].get_ydata(), se_grad, atol=1e-15)
+    wrong = a[:, 0] < 1e-3
+    assert np.all(np.abs(ax_g.lines[0].get_ydata()[wrong]) > 0.99)
+    assert np.all(np.abs(ax_g.lines[1].get_ydata()[wrong]) < 0.01)
+    assert ax_g.patches  # the confidently wrong region is shaded
+    assert_labelled(fig)
+
+
+def test_multilabel_models_compare_label_and_other_probabilities():
+    Y = np.array([[1, 0, 0], [0, 1, 0], [1, 1, 0], [1, 1, 1], [0, 1, 1]])
+    sig = np.array(
+        [[0.9, 0.1, 0.2], [0.2, 0.8, 0.1], [0.7, 0.9, 0.3], [0.8, 0.6, 0.7], [0.1, 0.9, 0.5]]
+    )
+    soft = np.array(
+        [[0.8, 0.1, 0.1], [0.1, 0.8, 0.1], [0.5, 0.4, 0.1], [0.3, 0.3, 0.4], [0.1, 0.5, 0.4]]
+    )
+    fig = plot_multilabel_models(Y, {"sigmoids": sig, "softmax": soft})
+    ax_in, ax_out = fig.axes
+    for j, p in enumerate((sig, soft)):
+        n = Y.sum(axis=1)
+        on = [p[n == c][Y[n == c] == 1].mean() for c in (1, 2, 3)]
+        off = [p[n == c][Y[n == c] == 0].mean() for c in (1, 2)] + [0.0]
+        np.testing.assert_allclose(heights_of(ax_in.containers[j]), on)
+        np.testing.assert_allclose(heights_of(ax_out.containers[j]), off)
+        assert to_hex(ax_in.containers[j][0].get_facecolor()).upper() == class_color(j)
+    shares = [segment[:, 1] for segment in ax_in.collections[0].get_segments()]
+    np.testing.assert_allclose(shares, [[1.0, 1.0], [0.5, 0.5], [1 / 3, 1 / 3]])
+    assert [t.get_text() for t in ax_in.get_xticklabels()] == ["1", "2", "3"]
+    legend = [t.get_text() for t in ax_out.get_legend().get_texts()]
+    assert legend == ["$1/|L|$", "sigmoids", "softmax"]
+    assert [t.get_text() for t in ax_out.texts] == ["no class\nabsent"]  # |L| = K
+    assert_labelled(fig)
+
+
 def test_new_figures_show_as_png_without_pyplot():
     fig = plot_temperature([1.0, 0.0])
     png = fig._repr_png_()
@@ -457,6 +617,21 @@ def test_new_figures_reject_bad_input():
         (lambda: plot_temperature([1.0, 0.0], [1.0, 0.0]), "temperatures: expected positive"),
         (lambda: plot_binary_sigmoid([np.nan]), "d: expected finite values"),
         (lambda: plot_gradient_per_class(d, figsize=(1, -1)), "figsize: expected positive"),
+        (lambda: plot_descent_step(d, 0, zoom="yes"), "zoom: expected True or False"),
+        (lambda: plot_trajectories(d, loss_floor=-1.0), "loss_floor: expected a finite"),
+        (lambda: plot_loss_curve([1.0], loss_floor="0"), "loss_floor: expected a number"),
+        (lambda: plot_confusion_matrix([[1]], mask_diagonal=1), "mask_diagonal: expected"),
+        (
+            lambda: plot_gradient_along_true_logit([0.0], np.ones((3, 1)), 0, other_logits=[1]),
+            "other_logits: expected 2 values",
+        ),
+        (lambda: plot_cross_entropy_vs_squared_error(n_classes=1), "n_classes: expected"),
+        (lambda: plot_multilabel_models([[0, 0]], {"m": [[0.5, 0.5]]}), "needs a label"),
+        (lambda: plot_multilabel_models([[1, 0]], {}), "model_probabilities: expected"),
+        (
+            lambda: plot_multilabel_models([[1, 0]], {"m": [[0.5]]}),
+            r"model_probabilities\['m'\]: expected finite values of shape \(1, 2\)",
+        ),
     ]
     for call, message in cases:
         with pytest.raises(ValueError, match=message):
