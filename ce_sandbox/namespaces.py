@@ -9,10 +9,11 @@ read-only file view. For every notebook it forks a child that calls :func:`isola
    it starts dies with PID 1;
 3. in its own mount namespace, mount fresh, empty ``/tmp`` and ``/dev/shm`` (nothing left by
    the previous notebook of this warm process is visible);
-4. fork once more, so that the student's code is not PID 1 (whose default signal actions
-   the kernel ignores), and drop every capability (effective, permitted, inheritable and the bounding set): the
-   student's code cannot unmount those mounts, mount anything, or make a new user namespace
-   to win capabilities back (its user id has no mapping, which the kernel requires).
+4. drop every capability (effective, permitted, inheritable and the bounding set): the
+   student's code cannot unmount those mounts or mount anything, and a user namespace it
+   makes itself only locks the inherited mounts further;
+5. fork once more, so that the student's code is not PID 1 (whose default signal actions
+   the kernel ignores).
 
 Both processes ask the kernel for ``SIGKILL`` when their parent dies, so nothing outlives the
 warm process, and the warm process dies with bubblewrap, which dies with the grader.

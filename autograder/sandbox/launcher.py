@@ -182,6 +182,7 @@ class Sandbox:
         self._deadline = None
         self._exit_code = None
         self._drainer = None
+        self._finish_lock = threading.Lock()
 
     def __enter__(self):
         return self
@@ -309,12 +310,22 @@ class Sandbox:
             self._drainer = None
 
     def _finish(self, *, kill):
-        r"""End the worker (killing it when ``kill``) and return its exit code."""
+        r"""End the worker (killing it when ``kill``) and return its exit code.
+
+        Called from the reading thread and from the output-draining thread: the first call
+        ends the worker, later ones wait for it and return the same code.
+        """
+        with self._finish_lock:
+            return self._finish_once(kill=kill)
+
+    def _finish_once(self, *, kill):
         if self._exit_code is not None:
             return self._exit_code
         if self._warm is not None and self._pid is not None:
             try:
                 code = self._warm.kill(self._pid) if kill else self._warm.wait(self._pid, 5.0)
+            except warm.WarmRequestRefused:
+                code = 128 + signal.SIGKILL  # this worker only; the warm process is fine
             except warm.WarmProcessError:
                 warm.discard(self._built)
                 code = 128 + signal.SIGKILL

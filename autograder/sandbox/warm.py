@@ -34,6 +34,10 @@ class WarmProcessError(RuntimeError):
     r"""The warm process could not start or stopped answering: a grader failure."""
 
 
+class WarmRequestRefused(WarmProcessError):
+    r"""The warm process answered, but refused one request (an unknown worker, say)."""
+
+
 _counter = itertools.count()
 _spawners = {}
 _spawners_lock = threading.Lock()
@@ -179,7 +183,7 @@ class WarmProcess:
             raise WarmProcessError("the sandbox stopped")
         answer = json.loads(reply)
         if "error" in answer:
-            raise WarmProcessError(answer["error"])
+            raise WarmRequestRefused(answer["error"])
         return answer
 
     def spawn(self, fds, *, memory_bytes, cpu_seconds, file_bytes, tmp_mb):

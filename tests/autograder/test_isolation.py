@@ -308,3 +308,26 @@ def test_answers_are_only_plain_data():
     value = _value(cells, "f")
     assert type(value) is np.ndarray
     assert shutil.which("bwrap")
+
+
+def test_one_notebook_stopped_for_its_output_does_not_sink_another():
+    # Two notebooks share a warm process (graded by two threads at once); stopping the noisy
+    # one, from two threads of its own, must not touch the quiet one.
+    from concurrent.futures import ThreadPoolExecutor
+
+    noisy = ["while True:\n    print('x' * 1000)"]
+    quiet = ["import time\ntime.sleep(1.5)\ndef f():\n    return 3"]
+
+    def grade(cells):
+        try:
+            with Sandbox(Limits(output_bytes=50_000), VIEW) as box:
+                box.start(cells)
+                return box.request({"op": "call", "name": "f", "cases": [[]]})["answers"][0]
+        except SandboxError as error:
+            return error.kind
+
+    for _ in range(3):
+        with ThreadPoolExecutor(2) as pool:
+            results = list(pool.map(grade, [noisy, quiet]))
+        assert results[0] == "output"
+        assert results[1] == {"value": np.array(3)}

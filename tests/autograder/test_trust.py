@@ -122,7 +122,7 @@ def test_scores_do_not_depend_on_where_things_live(where, tmp_path, secret_file,
         base = tmp_path.joinpath(*[f"level{index}" for index in range(12)])
     try:
         base.mkdir(parents=True, exist_ok=True)
-        secret = base / "secret.txt"
+        secret = base / "the-secret.txt"
         shutil.copy(secret_file, secret)
         out = base / "out"
         assert _autograde(_class(base / "submitted"), out, secret) == 0
