@@ -38,7 +38,12 @@ UNDECLARED_IMPORTS = {"torch"}
 
 #: The extra whose packages each part of the code may import (the rest may import anything
 #: declared): ce_lib must run in a lessons environment, the grader without the test tools.
-EXTRA_OF_FOLDER = {"ce_lib": "lessons", "solutions": "lessons", "autograder": "cluster"}
+EXTRA_OF_FOLDER = {
+    "ce_lib": "lessons",
+    "solutions": "lessons",
+    "autograder": "cluster",
+    "ce_sandbox": "lib",
+}
 
 #: Folders that hold no code of the project, or only generated or student code.
 NOT_CODE = {"notebooks", "submitted", "autograded", "feedback", "release", "out", "build", "dist"}

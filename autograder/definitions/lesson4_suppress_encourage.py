@@ -32,7 +32,7 @@ LESSON = "lesson4_suppress_encourage"
 
 VIEW = LessonView(
     lesson=LESSON,
-    packages=("numpy", "matplotlib"),
+    packages=("numpy", "sympy", "matplotlib"),
     absent=("cross_entropy", "symbolic", "dynamics", "regression"),
 )
 

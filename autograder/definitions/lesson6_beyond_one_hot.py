@@ -31,7 +31,7 @@ LESSON = "lesson6_beyond_one_hot"
 
 VIEW = LessonView(
     lesson=LESSON,
-    packages=("numpy", "matplotlib"),
+    packages=("numpy", "sympy", "matplotlib"),
     absent=("cross_entropy", "symbolic", "dynamics", "regression"),
     shims=("scipy.special.expit",),
 )
