@@ -17,68 +17,78 @@ from pathlib import Path
 
 @dataclass(frozen=True, order=True)
 class Submission:
-    r"""One notebook of one student in nbgrader's submitted layout.
+    r"""One row of a class: what one student handed in for one lesson.
 
-    ``path`` is ``SUBMITTED/{student_id}/{assignment_id}/{notebook_id}.ipynb``; it may not
-    exist when a student handed in an assignment folder without the lesson's notebook.
+    ``path`` is the notebook to grade, found in nbgrader's layout
+    ``SUBMITTED/{student_id}/{assignment_id}/{notebook_id}.ipynb`` or recognised by
+    :mod:`autograder.matching` (a Jupyter copy, a typo, another folder name); ``note`` says
+    what was recognised. ``problem`` is the reason when there is nothing to grade (no
+    notebook, several candidates, no recognisable lesson): the row is then ``failed``.
     """
 
     student_id: str
     assignment_id: str
     notebook_id: str
-    path: Path
+    path: Path | None
+    note: str = ""
+    problem: str | None = None
 
 
-def _visible_dirs(folder):
-    # A symbolic link is never followed: it could point at another student's folder.
-    return sorted(
-        p
-        for p in folder.iterdir()
-        if not p.is_symlink() and p.is_dir() and not p.name.startswith(".")
+def course_lessons(course_root=None):
+    r"""Return the :class:`autograder.matching.Lessons` of the course.
+
+    From ``course_root/solutions`` when it is there (every cell id of every lesson), else
+    from the test definitions (the grade ids of the tests).
+    """
+    from autograder.matching import Lessons
+
+    if course_root is not None and (Path(course_root) / "solutions").is_dir():
+        try:
+            return Lessons.from_course(course_root)
+        except ValueError:
+            pass
+    from autograder.definitions import lesson_ids, tests_for_lesson
+
+    return Lessons(
+        {lesson: frozenset(test.id for test in tests_for_lesson(lesson)) for lesson in lesson_ids()}
     )
 
 
-def find_submissions(submitted, *, expected_notebooks=None):
-    r"""List every notebook in ``SUBMITTED/{student}/{assignment}/{notebook}.ipynb``.
+def find_submissions(submitted, *, lessons=None):
+    r"""List one :class:`Submission` per student and lesson of a submitted folder.
 
     Parameters
     ----------
     submitted : str or os.PathLike
-        The submitted folder of an nbgrader course (or any folder in that layout).
-    expected_notebooks : callable, optional
-        ``expected_notebooks(assignment_id)`` returns the notebook ids an assignment must
-        contain. A missing one still becomes a :class:`Submission` (whose path does not
-        exist), so that the student gets a row and a reason instead of disappearing.
-        By default every assignment is expected to hold ``{assignment_id}.ipynb``.
+        nbgrader's submitted folder, ``SUBMITTED/{student_id}/{assignment_id}/``.
+    lessons : autograder.matching.Lessons, optional
+        The course's lessons (default: :func:`course_lessons` of the definitions).
 
     Returns
     -------
     list of Submission
-        Sorted by student, assignment and notebook.
+        Sorted by student and assignment. Every assignment folder gives exactly one row:
+        the lesson's notebook when one candidate is found (a note says what was graded),
+        a ``problem`` otherwise.
 
     Raises
     ------
     ValueError
-        If ``submitted`` is not a folder.
+        If ``submitted`` does not have nbgrader's layout; the message states the layout it
+        expects and what was found.
     """
-    submitted = Path(submitted)
-    if not submitted.is_dir():
+    from autograder.matching import match_class
+
+    if not Path(submitted).is_dir():
         raise ValueError(f"submitted must be a folder of student folders, got {str(submitted)!r}")
-    if expected_notebooks is None:
-
-        def expected_notebooks(assignment_id):
-            return [assignment_id]
-
     found = []
-    for student in _visible_dirs(submitted):
-        for assignment in _visible_dirs(student):
-            notebook_ids = {
-                p.stem for p in assignment.glob("*.ipynb") if p.is_file() or p.is_symlink()
-            }
-            notebook_ids.update(expected_notebooks(assignment.name))
-            for notebook_id in sorted(notebook_ids):
-                path = assignment / f"{notebook_id}.ipynb"
-                found.append(Submission(student.name, assignment.name, notebook_id, path))
+    for match in match_class(submitted, lessons or course_lessons()):
+        row = match.assignment_id or "unknown"
+        if match.gradable:
+            note = match.note if match.outcome == "resolved" else ""
+            found.append(Submission(match.student_id, row, row, Path(match.notebook), note))
+        else:
+            found.append(Submission(match.student_id, row, row, None, problem=match.reason))
     return sorted(found)
 
 
@@ -113,13 +123,14 @@ def failed_report(submission, reason, *, duration_s=0.0, status="failed"):
     ]
     return {
         "lesson_id": submission.assignment_id,
-        "notebook": str(submission.path),
+        "notebook": str(submission.path or ""),
         "score": 0.0,
         "max_score": sum(t["max_points"] for t in tests),
         "status": status,
         "reason": reason,
         "isolation": "not run",
         "tests": tests,
+        "notes": [],
         "duration_s": duration_s,
         "student_id": submission.student_id,
         "assignment_id": submission.assignment_id,
@@ -160,10 +171,8 @@ def grade_submission(submission, *, secret, limits=None, course_root=None):
         ``assignment_id`` and ``notebook_id``; built-in types only.
     """
     start = time.perf_counter()
-    if not Path(submission.path).exists():
-        return failed_report(
-            submission, f"no notebook submitted: {Path(submission.path).name} is missing"
-        )
+    if submission.path is None or submission.problem:
+        return failed_report(submission, submission.problem or "no notebook submitted")
     try:
         from autograder.grading import grade_notebook
 
@@ -174,13 +183,7 @@ def grade_submission(submission, *, secret, limits=None, course_root=None):
             limits=limits,
             course_root=course_root,
         )
-        report = json.loads(json.dumps(report, default=_plain))
-        report.update(
-            student_id=submission.student_id,
-            assignment_id=submission.assignment_id,
-            notebook_id=submission.notebook_id,
-        )
-        return report
+        return _with_ids(report, submission)
     except Exception as error:  # the grader's own failure must not stop the class
         return failed_report(
             submission,
@@ -188,6 +191,19 @@ def grade_submission(submission, *, secret, limits=None, course_root=None):
             duration_s=time.perf_counter() - start,
             status="error",
         )
+
+
+def _with_ids(report, submission):
+    # Reports cross process boundaries and land in JSON: built-in types only, with the ids.
+    report = json.loads(json.dumps(report, default=_plain))
+    report.update(
+        student_id=submission.student_id,
+        assignment_id=submission.assignment_id,
+        notebook_id=submission.notebook_id,
+    )
+    if submission.note:
+        report["notes"] = [submission.note, *report.get("notes", [])]
+    return report
 
 
 def grade_submissions(
@@ -299,30 +315,102 @@ def _grade_in_pool(submissions, jobs, options):
         pending = retry
 
 
+class ClusterUnavailable(RuntimeError):
+    r"""A Dask worker cannot grade: another version of ce-grade, or its sandbox fails."""
+
+
+def worker_status(lesson_ids, limits):
+    r"""Run on each Dask worker before it takes work: its ce-grade version and sandbox self-test.
+
+    Returns ``{"fingerprint": the code fingerprint of ce-grade there, "problems": [...]}``.
+    """
+    from autograder.definitions import view_for
+    from autograder.resume import code_fingerprint
+    from autograder.sandbox.launcher import SandboxError, self_test
+
+    problems = []
+    for lesson_id in lesson_ids:
+        try:
+            self_test(view_for(lesson_id), limits)
+        except SandboxError as error:
+            problems.append(f"{lesson_id}: {error}")
+    return {"fingerprint": code_fingerprint(), "problems": problems}
+
+
+def check_workers(client, lesson_ids, limits):
+    r"""Refuse a cluster whose workers run another ce-grade or cannot start the sandbox."""
+    from autograder.resume import code_fingerprint
+
+    statuses = client.run(worker_status, sorted(lesson_ids), limits)
+    if not statuses:
+        raise ClusterUnavailable("the Dask cluster has no worker")
+    ours = code_fingerprint()
+    problems = []
+    for worker, status in sorted(statuses.items()):
+        if status["fingerprint"] != ours:
+            problems.append(f"{worker} runs another version of ce-grade")
+        problems.extend(f"{worker}: sandbox self-test of {item}" for item in status["problems"])
+    if problems:
+        raise ClusterUnavailable("; ".join(problems))
+
+
 def _grade_on_dask(submissions, address, options):
+    r"""Grade on a Dask cluster that shares no disk with this machine and holds no secret.
+
+    This process reads each notebook, picks its cells and draws its cases; a task carries
+    only that job (the cells and the inputs, no secret, no expected value) to a worker, which
+    runs it in its own sandbox and returns the raw answers; comparison and diagnosis happen
+    here.
+    """
     from dask.distributed import Client, as_completed
 
+    from autograder.grading import prepare, run_job, sandbox_job, score
+    from autograder.sandbox.launcher import Limits
+
+    limits = options["limits"] or Limits()
     with Client(address) as client:
+        gradable = [s for s in submissions if s.path is not None and not s.problem]
+        check_workers(client, {s.assignment_id for s in gradable}, limits)
         futures = {}
         for submission in submissions:
+            if submission.path is None or submission.problem:
+                yield failed_report(submission, submission.problem or "no notebook submitted")
+                continue
+            prepared = prepare(
+                submission.path,
+                lesson_id=submission.assignment_id,
+                secret=options["secret"],
+                course_root=options["course_root"],
+            )
+            if isinstance(prepared, dict):
+                yield _with_ids(prepared, submission)
+                continue
             future = client.submit(
-                grade_submission,
-                submission,
-                **options,
+                run_job,
+                sandbox_job(prepared, limits),
                 pure=False,
                 key=f"ce-grade-{submission.student_id}-{submission.assignment_id}"
                 f"-{submission.notebook_id}-{time.time_ns()}",
             )
-            futures[future] = submission
+            futures[future] = (submission, prepared)
         try:
             for future in as_completed(futures):
-                submission = futures[future]
+                submission, prepared = futures[future]
                 try:
-                    yield future.result()
+                    run = future.result()
                 except Exception as error:
                     yield failed_report(
                         submission,
                         f"the Dask worker failed ({type(error).__name__})",
+                        status="error",
+                    )
+                    continue
+                try:
+                    yield _with_ids(score(prepared, run, limits), submission)
+                except Exception as error:  # the grader's own failure must not stop the class
+                    yield failed_report(
+                        submission,
+                        f"internal grader error ({type(error).__name__})",
                         status="error",
                     )
         finally:

@@ -21,6 +21,7 @@ import contextlib
 import filecmp
 import json
 import logging
+import os
 import shutil
 import sys
 import tempfile
@@ -100,6 +101,17 @@ def build_parser():
         help="do not write nbgrader's gradebook and autograded notebooks",
     )
     autograde.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    autograde.add_argument(
+        "--no-resume",
+        action="store_true",
+        help="grade every notebook again, even those whose report in OUT is up to date",
+    )
+    autograde.add_argument(
+        "--group-readable",
+        action="store_true",
+        help="make every output readable by the owner's group (a teaching assistant's "
+        "account), whatever the umask; by default outputs follow the umask",
+    )
     add_sandbox_option(autograde)
     add_course_options(autograde)
 
@@ -174,26 +186,39 @@ def run_autograde(
     gradebook=True,
     progress=True,
     limits=None,
+    resume=True,
 ):
     r"""Grade a class and write every output; return the list of reports.
 
     The programmatic form of ``ce-grade autograde``. ``gradebook=True`` records scores in
     nbgrader's gradebook of ``course_root`` (when it holds ``nbgrader_config.py``);
     ``limits`` (an :class:`autograder.sandbox.launcher.Limits`) replaces the default limits.
+    With ``resume``, a notebook whose report in ``out`` was graded under the same grading key
+    (:mod:`autograder.resume`) is not graded again.
     """
     from tqdm import tqdm
 
-    from autograder.batch import find_submissions, grade_submissions
+    from autograder.batch import course_lessons, find_submissions, grade_submissions
     from autograder.outputs import ClassOutputs
 
     # No progress-bar monitor thread: local workers are forked from this process.
     tqdm.monitor_interval = 0
-    submissions = find_submissions(submitted)
-    check_sandbox(limits, {s.assignment_id for s in submissions})
-    by_key = {(s.student_id, s.assignment_id, s.notebook_id): s for s in submissions}
-    Path(out).mkdir(parents=True, exist_ok=True)
-    outputs = ClassOutputs(out)
+    try:
+        submissions = find_submissions(submitted, lessons=course_lessons(course_root))
+    except ValueError as error:
+        raise SystemExit(f"ce-grade: error: {error}") from None
+    from autograder.resume import reusable_report, submission_key
+    from autograder.sandbox.launcher import Limits
+
+    limits = limits or Limits()
     has_config = course_root is not None and (Path(course_root) / "nbgrader_config.py").is_file()
+    policy = late_policy(course_root) if has_config else None
+    late_fingerprint = policy.fingerprint() if policy is not None else ""
+    by_key = {(s.student_id, s.assignment_id, s.notebook_id): s for s in submissions}
+    grading_keys = {
+        key: submission_key(s, limits, secret, late_fingerprint) for key, s in by_key.items()
+    }
+    Path(out).mkdir(parents=True, exist_ok=True)
     reports = []
     with contextlib.ExitStack() as stack:
         stack.enter_context(exclusive_lock(Path(out) / ".ce-grade.lock", "the output folder"))
@@ -201,10 +226,26 @@ def run_autograde(
             stack.enter_context(
                 exclusive_lock(Path(course_root) / ".ce-grade-gradebook.lock", "the gradebook")
             )
+        outputs = ClassOutputs(out)
+        to_grade = []
+        for key, submission in by_key.items():
+            report_path = outputs.report_path(dict(zip(_ROW_KEY, key, strict=True)))
+            kept = reusable_report(report_path, grading_keys[key]) if resume else None
+            if kept is None:
+                to_grade.append(submission)
+            else:
+                outputs.table.upsert(kept)
+                reports.append(kept)
+        if reports:
+            outputs.table.save()
+        if to_grade and scheduler is None:
+            # On a cluster each worker runs the self-test before it takes work.
+            check_sandbox(limits, {s.assignment_id for s in to_grade if s.path is not None})
         writer = None
         bar = stack.enter_context(
             tqdm(
                 total=len(submissions),
+                initial=len(reports),
                 file=sys.stderr,
                 unit="notebook",
                 desc="grading",
@@ -213,33 +254,96 @@ def run_autograde(
             )
         )
         for report in grade_submissions(
-            submissions,
+            sorted(to_grade),
             secret=secret,
             jobs=jobs,
             scheduler=scheduler,
             course_root=course_root,
             limits=limits,
         ):
-            outputs.add(report)
+            key = (report["student_id"], report["assignment_id"], report["notebook_id"])
+            submission = by_key.get(key)
+            report["grading_key"] = grading_keys.get(key)
             if gradebook and has_config and writer is None:
                 # Opened once the workers run: importing nbgrader then overlaps with grading.
                 from autograder.gradebook import GradebookWriter
 
                 writer = stack.enter_context(GradebookWriter(course_root))
+            recorded = None
             if writer is not None and report.get("status") != "error":
                 # A grader failure is not a grade: nothing goes into the gradebook.
-                key = (report["student_id"], report["assignment_id"], report["notebook_id"])
-                try:
-                    writer.record(report, by_key[key].path)
-                except Exception as error:  # a gradebook problem must not lose the run
-                    bar.write(
-                        f"ce-grade: warning: gradebook not updated for "
-                        f"{'/'.join(key)}: {type(error).__name__}: {error}",
-                        file=sys.stderr,
-                    )
+                recorded = _record(writer, report, submission, bar)
+            _apply_late_policy(report, policy, submission, recorded, writer, bar)
+            outputs.add(report)
             reports.append(report)
             bar.update(1)
+        outputs.forget_stale_rows(submissions)
     return reports
+
+
+def late_policy(course_root):
+    r"""Return the course's :class:`autograder.late.LatePolicy` (stops with a clear error)."""
+    from autograder.late import LatePolicy
+
+    try:
+        return LatePolicy.from_course(course_root)
+    except ValueError as error:
+        raise SystemExit(f"ce-grade: error: the course's late policy: {error}") from None
+
+
+def _record(writer, report, submission, bar):
+    key = "/".join(str(report[k]) for k in ("student_id", "assignment_id", "notebook_id"))
+    try:
+        recorded = writer.record(report, submission.path if submission else None)
+    except Exception as error:  # a gradebook problem must not lose the run
+        bar.write(
+            f"ce-grade: warning: gradebook not updated for {key}: {type(error).__name__}: {error}",
+            file=sys.stderr,
+        )
+        return None
+    if recorded and recorded["manual"]:
+        cells = ", ".join(recorded["manual"])
+        report["manual_scores"] = list(recorded["manual"])
+        report.setdefault("notes", []).append(
+            f"manual scores given in the formgrader override the new automatic ones of {cells}: "
+            "the gradebook and the score count the manual ones"
+        )
+    return recorded
+
+
+def _apply_late_policy(report, policy, submission, recorded, writer, bar):
+    r"""Add ``raw_score``, ``late_submission_penalty`` and the final ``score`` to ``report``.
+
+    The raw score is the gradebook's notebook score when it was recorded (manual scores and
+    extra credit count, as in stock nbgrader), else the automatic score.
+    """
+    raw = float(recorded["raw_score"]) if recorded else float(report.get("score", 0.0))
+    report["raw_score"] = round(raw, 6)
+    report["late_submission_penalty"] = 0.0
+    if report.get("status") == "error" or policy is None or submission is None:
+        return
+    if submission.path is None:
+        return
+    try:
+        late = policy.assess(
+            report["student_id"], report["assignment_id"], submission.path.parent, raw
+        )
+    except ValueError as error:
+        report.setdefault("notes", []).append(f"late policy not applied: {error}")
+        return
+    report["late_submission_penalty"] = round(late.penalty, 6)
+    report["score"] = round(late.score, 6)
+    if late.late:
+        report["late"] = late.note
+        report.setdefault("notes", []).append(late.note)
+    if writer is not None and recorded:
+        try:
+            writer.set_late_penalty(report, late.nbgrader_penalty)
+        except Exception as error:  # noqa: BLE001 - reported, the run goes on
+            bar.write(f"ce-grade: warning: late penalty not stored: {error}", file=sys.stderr)
+
+
+_ROW_KEY = ("student_id", "assignment_id", "notebook_id")
 
 
 class SandboxUnavailable(RuntimeError):
@@ -350,6 +454,12 @@ def _cmd_autograde(args):
         _warn_public_secret(secret)
     if args.no_sandbox:
         _not_isolated_warning()
+    from autograder.batch import ClusterUnavailable
+
+    if args.group_readable:
+        from autograder.outputs.atomic import current_umask
+
+        os.umask(current_umask() & ~0o050)  # group may read (and enter folders)
     try:
         reports = run_autograde(
             args.submitted,
@@ -361,11 +471,19 @@ def _cmd_autograde(args):
             gradebook=not args.no_gradebook,
             progress=not args.quiet,
             limits=sandbox_limits(args),
+            resume=not args.no_resume,
         )
     except SandboxUnavailable as error:
         raise SystemExit(f"ce-grade: error: {error}") from None
+    except ClusterUnavailable as error:
+        raise SystemExit(f"ce-grade: error: the Dask cluster cannot grade: {error}") from None
     if not args.quiet:
+        from autograder.outputs.terminal import format_attention
+
         print(format_grade_table(reports).splitlines()[-1])
+        attention = format_attention(reports)
+        if attention:
+            print(attention)
         print(f"grades: {args.out / 'grades.csv'}")
         if args.no_sandbox:
             _not_isolated_warning()
@@ -458,6 +576,25 @@ def _release_drift(course_root, lessons):
     return drifted
 
 
+def scratch_course(course_root, target):
+    r"""Copy what grading reads of the course (config, lessons) into ``target``; return it.
+
+    Nothing private is copied (no gradebook, secret, submissions or outputs): the copy gets
+    its own gradebook when the demo records scores.
+    """
+    target = Path(target)
+    target.mkdir(parents=True)
+    shutil.copy(course_root / "nbgrader_config.py", target / "nbgrader_config.py")
+    for folder in ("solutions", "notebooks"):
+        if (course_root / folder).is_dir():
+            shutil.copytree(
+                course_root / folder,
+                target / folder,
+                ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
+            )
+    return target
+
+
 def _cmd_demo(args):
     from autograder.examples import example_class
     from autograder.outputs import format_grade_table
@@ -466,9 +603,14 @@ def _cmd_demo(args):
     if course_root is None:
         raise SystemExit("ce-grade: error: no course root found; pass --course-root")
     start = time.perf_counter()
-    lessons = _solution_lessons(course_root) if (course_root / "solutions").is_dir() else []
+    if args.out.exists():
+        shutil.rmtree(args.out)
+    # The demo never touches the course's records: it releases and grades in a scratch copy
+    # of the course (its own gradebook and autograded/) inside its output folder.
+    scratch = scratch_course(course_root, args.out / "course")
+    lessons = _solution_lessons(scratch) if (scratch / "solutions").is_dir() else []
     print(f"releasing {len(lessons)} lessons with nbgrader generate_assignment ...", flush=True)
-    drifted = _release_drift(course_root, lessons)
+    drifted = _release_drift(scratch, lessons)
     if drifted:
         print(
             f"notebooks/ differs from a fresh release for: {', '.join(drifted)} "
@@ -478,18 +620,33 @@ def _cmd_demo(args):
         print("notebooks/ matches a fresh release of solutions/")
     # The example class's expected outcomes are written for its own secret and limits.
     secret = _secret(args, course_root) if args.secret_file else example_class.EXAMPLE_SECRET
-    if args.out.exists():
-        shutil.rmtree(args.out)
-    print(f"grading the example class {EXAMPLE_CLASS} with --jobs {args.jobs} ...", flush=True)
+    from autograder.sandbox.launcher import bubblewrap_path
+
+    example = EXAMPLE_CLASS
+    if not args.no_sandbox and bubblewrap_path() is None:
+        # A first look on a machine without bubblewrap: the attacks need the sandbox (they
+        # would run against this machine), the honest and mistaken notebooks do not.
+        example = args.out / "class-without-attacks"
+        kept = [p for p in sorted(EXAMPLE_CLASS.iterdir()) if not p.name.startswith("attack_")]
+        for student in kept:
+            shutil.copytree(student, example / student.name)
+        print(
+            "bubblewrap is not installed, so student code cannot be isolated here "
+            "(apt-get install bubblewrap). The demo skips the attack submissions and grades "
+            f"the other {len(kept)} WITHOUT isolation.",
+            flush=True,
+        )
+        args.no_sandbox = True
+    print(f"grading the example class {example} with --jobs {args.jobs} ...", flush=True)
     if args.no_sandbox:
         _not_isolated_warning()
     try:
         reports = run_autograde(
-            EXAMPLE_CLASS,
-            args.out,
+            example,
+            args.out / "grades",
             secret=secret,
             jobs=args.jobs,
-            course_root=course_root,
+            course_root=scratch,
             gradebook=not args.no_gradebook,
             limits=sandbox_limits(args, example_class.example_limits()),
         )
@@ -513,7 +670,8 @@ def _cmd_demo(args):
             print(f"  {student}: {'; '.join(found)}")
     isolation = sorted({str(r.get("isolation")) for r in reports})
     print(
-        f"isolation: {', '.join(isolation)}; outputs in {args.out}; "
+        f"isolation: {', '.join(isolation)}; outputs in {args.out / 'grades'} (a scratch "
+        f"course in {args.out / 'course'}); "
         f"{time.perf_counter() - start:.1f} s in total"
     )
     return _exit_status(reports)

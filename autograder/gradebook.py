@@ -204,11 +204,19 @@ class GradebookWriter:
         return known
 
     def record(self, report, submission_path=None):
-        r"""Write the scores of ``report`` and its autograded notebook; True when written.
+        r"""Write the scores of ``report`` and its autograded notebook.
 
         Each grade cell whose ``grade_id`` is a test id receives that test's points as
         ``auto_score``; a manual score already given by a grader is kept and the cell is
         flagged for review, as stock nbgrader does.
+
+        Returns
+        -------
+        dict or None
+            None when nothing was written (no such assignment or notebook in the
+            gradebook); else ``{"raw_score": the notebook's score as nbgrader counts it
+            (manual scores where given, extra credit included), "manual": [grade ids whose
+            manual score overrides the new automatic one]}``.
         """
         with warnings.catch_warnings():
             # nbgrader's own submission creation triggers SQLAlchemy autoflush warnings.
@@ -228,13 +236,13 @@ class GradebookWriter:
         notebook_id = report["notebook_id"]
         if not self.ensure_assignment(assignment_id):
             log.warning("gradebook has no assignment %r: scores not recorded", assignment_id)
-            return False
+            return None
         gradebook = self.gradebook
         try:
             source_notebook = gradebook.find_notebook(notebook_id, assignment_id)
         except MissingEntry:
             log.warning("gradebook has no notebook %r in %r", notebook_id, assignment_id)
-            return False
+            return None
         grade_cell_names = [cell.name for cell in source_notebook.grade_cells]
         solution_cell_names = {cell.name for cell in source_notebook.solution_cells}
 
@@ -247,6 +255,7 @@ class GradebookWriter:
         gradebook.update_or_create_submission(assignment_id, student_id, **extra)
 
         points = {test["id"]: float(test["points"]) for test in report.get("tests", [])}
+        manual = []
         for name in grade_cell_names:
             grade = gradebook.find_grade(name, notebook_id, assignment_id, student_id)
             if name in points:
@@ -256,13 +265,29 @@ class GradebookWriter:
             else:
                 grade.auto_score = 0.0  # a grade cell no test answers for
             grade.needs_manual_grade = grade.manual_score is not None or grade.auto_score is None
+            if grade.manual_score is not None and grade.auto_score is not None:
+                if abs(float(grade.manual_score) - grade.auto_score) > 1e-9:
+                    manual.append(name)
         gradebook.db.commit()
+        submitted = gradebook.find_submission_notebook(notebook_id, assignment_id, student_id)
+        raw_score = float(submitted.score)
 
         notebook = self._autograded_notebook(report, submission_path)
         folder = self.course_root / "autograded" / student_id / assignment_id
         target = folder / f"{notebook_id}.ipynb"
         write_text_atomically(target, nbformat.writes(notebook))
-        return True
+        return {"raw_score": raw_score, "manual": manual}
+
+    def set_late_penalty(self, report, penalty):
+        r"""Store the notebook's ``late_submission_penalty`` as stock nbgrader autograde does.
+
+        ``penalty`` is None when the submission is not late (nothing is stored).
+        """
+        submitted = self.gradebook.find_submission_notebook(
+            report["notebook_id"], report["assignment_id"], report["student_id"]
+        )
+        submitted.late_submission_penalty = penalty
+        self.gradebook.db.commit()
 
     def _autograded_notebook(self, report, submission_path):
         from nbgrader.preprocessors import OverwriteCells

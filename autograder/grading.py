@@ -25,7 +25,7 @@ import os
 import re
 import stat
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from autograder import definitions
@@ -68,27 +68,7 @@ def read_notebook(path):
     """
     import nbformat
 
-    path = Path(path)
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError as error:
-        if error.errno == errno.ELOOP:
-            raise ValueError(f"the submission {path.name} is a symbolic link, not a file") from None
-        raise ValueError(
-            f"the submission {path.name} cannot be opened ({error.strerror})"
-        ) from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise ValueError(f"the submission {path.name} is not a regular file")
-        if info.st_size > MAX_NOTEBOOK_BYTES:
-            raise ValueError(f"the submission is larger than {MAX_NOTEBOOK_BYTES // 2**20} MiB")
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            data = handle.read(MAX_NOTEBOOK_BYTES + 1)
-    finally:
-        os.close(fd)
-    if len(data) > MAX_NOTEBOOK_BYTES:
-        raise ValueError(f"the submission is larger than {MAX_NOTEBOOK_BYTES // 2**20} MiB")
+    data = read_notebook_bytes(path)
     try:
         notebook = nbformat.reads(data.decode("utf-8"), as_version=4)
     except Exception as error:  # noqa: BLE001 - any unreadable file is "not a notebook"
@@ -110,6 +90,32 @@ def read_notebook(path):
                 f"({type(source).__name__})"
             )
     return notebook
+
+
+def read_notebook_bytes(path):
+    r"""Return the bytes of the regular file at ``path`` (no link, no FIFO, size-limited)."""
+    path = Path(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise ValueError(f"the submission {path.name} is a symbolic link, not a file") from None
+        raise ValueError(
+            f"the submission {path.name} cannot be opened ({error.strerror})"
+        ) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError(f"the submission {path.name} is not a regular file")
+        if info.st_size > MAX_NOTEBOOK_BYTES:
+            raise ValueError(f"the submission is larger than {MAX_NOTEBOOK_BYTES // 2**20} MiB")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(MAX_NOTEBOOK_BYTES + 1)
+    finally:
+        os.close(fd)
+    if len(data) > MAX_NOTEBOOK_BYTES:
+        raise ValueError(f"the submission is larger than {MAX_NOTEBOOK_BYTES // 2**20} MiB")
+    return data
 
 
 def infer_lesson_id(path, notebook=None):
@@ -238,6 +244,11 @@ def _report(lesson_id, path, results, status, reason, isolation, notes, started)
 def grade_notebook(path, *, lesson_id=None, secret, limits=None, course_root=None):
     r"""Grade the notebook at ``path`` and return its report (see the module docstring).
 
+    The three stages, :func:`prepare` (trusted: read the notebook, pick its cells, draw the
+    cases), :func:`run_job` (the sandbox: run the cells, answer the cases) and
+    :func:`score` (trusted: compare, diagnose, report), run here one after the other; a
+    Dask cluster runs only the middle one on its workers.
+
     Parameters
     ----------
     path : path-like
@@ -257,8 +268,46 @@ def grade_notebook(path, *, lesson_id=None, secret, limits=None, course_root=Non
     dict
         The report. This function does not raise for anything the submission does.
     """
-    started = time.monotonic()
     limits = limits or Limits()
+    prepared = prepare(path, lesson_id=lesson_id, secret=secret, course_root=course_root)
+    if isinstance(prepared, dict):
+        return prepared
+    try:
+        return score(prepared, run_job(sandbox_job(prepared, limits)), limits)
+    except Exception as error:  # noqa: BLE001 - the contract: never raise for a submission
+        return prepared.failure(
+            f"grading stopped unexpectedly ({type(error).__name__})", status="error"
+        )
+
+
+@dataclass
+class Prepared:
+    r"""A notebook ready for the sandbox; trusted-side data that never leaves this process."""
+
+    path: Path
+    lesson_id: str
+    tests: list
+    cases: dict
+    sources: list
+    trusted: dict | None
+    notes: list
+    tampered: list
+    started: float
+
+    def failure(self, reason, status="failed"):
+        results = [test.failed_result(f"Not graded: {reason}.") for test in self.tests]
+        return _report(
+            self.lesson_id, self.path, results, status, reason, "not run", [], self.started
+        )
+
+
+def prepare(path, *, lesson_id=None, secret, course_root=None):
+    r"""Read a submission and draw its cases: a :class:`Prepared`, or the report of a failure.
+
+    Runs on the trusted side only: it reads the course's own copy of the lesson and the
+    secret.
+    """
+    started = time.monotonic()
     course_root = Path(course_root) if course_root is not None else default_course_root()
     path = Path(path)
     try:
@@ -275,115 +324,150 @@ def grade_notebook(path, *, lesson_id=None, secret, limits=None, course_root=Non
     if notebook is None:
         results = [test.failed_result(f"Not graded: {read_error}.") for test in tests]
         return _report(lesson_id, path, results, "failed", read_error, "not run", [], started)
-    try:
-        return _grade(path, notebook, lesson_id, tests, secret, limits, course_root, started)
-    except Exception as error:  # noqa: BLE001 - the contract: never raise for a submission
-        reason = f"grading stopped unexpectedly ({type(error).__name__})"
-        results = [test.failed_result(f"Not graded: {reason}.") for test in tests]
-        return _report(lesson_id, path, results, "failed", reason, "not run", [], started)
-
-
-def _grade(path, notebook, lesson_id, tests, secret, limits, course_root, started):
     trusted = trusted_notebook(lesson_id, course_root)
     sources, notes, tampered = select_cells(notebook, trusted, [test.id for test in tests])
-    view = view_for(lesson_id)
     cases = {test.id: test.cases(hidden=True, secret=secret) for test in tests}
-    run = _run_in_sandbox(sources, tests, cases, view, limits, started)
-    if run.grader_failure:
-        results = [test.failed_result(f"Not graded: {run.grader_failure}.") for test in tests]
-        return _report(
-            lesson_id, path, results, "error", run.grader_failure, limits.isolation, [], started
-        )
-    ours = course_cells(sources, trusted)
-    student_errors = [error for error in run.cell_errors if error.get("cell") not in ours]
-    notes.extend(_cell_notes(student_errors))
-    absent = forbidden_for(lesson_id)
-    cells_reached_reference = _reached_reference(student_errors, absent)
-    results = []
-    for test in tests:
-        if test.id in run.stopped:
-            results.append(test.failed_result(f"Not graded: {run.stopped[test.id]}."))
-            continue
-        ordered = [
-            case for hidden in (False, True) for case in cases[test.id] if case.hidden == hidden
-        ]
-        given = run.answers[test.id].get(False, []) + run.answers[test.id].get(True, [])
-        result = test.evaluate(ordered, given)
-        if not result.passed and (
-            cells_reached_reference or _reached_reference(given, absent, key="detail")
-        ):
-            result = test.evaluate(ordered, given, extra_codes=["uses_reference"])
-        results.append(result)
-    reasons = run.stops + tampered
-    if run.out_of_memory:
-        reasons.append(f"the code ran out of memory (limit {limits.memory_mb} MiB)")
-    status = "failed" if run.stops else "graded"
-    reason = "; ".join(reasons) if reasons else None
-    return _report(lesson_id, path, results, status, reason, limits.isolation, notes, started)
+    return Prepared(path, lesson_id, tests, cases, sources, trusted, notes, tampered, started)
 
 
-@dataclass
-class _SandboxRun:
-    answers: dict
-    stopped: dict = field(default_factory=dict)
-    stops: list = field(default_factory=list)
-    cell_errors: list = field(default_factory=list)
-    out_of_memory: bool = False
-    grader_failure: str | None = None
+def sandbox_job(prepared, limits):
+    r"""Return the plain-data job of the sandbox stage: the cells, the requests, the limits.
+
+    Every public case is asked before any hidden one: what the student's code says about a
+    public case (an exception message) is shown, so it must not have seen hidden inputs yet.
+    The job holds no secret and no expected value.
+    """
+    requests = []
+    for hidden in (False, True):
+        for test in prepared.tests:
+            subset = [case for case in prepared.cases[test.id] if case.hidden == hidden]
+            if subset:
+                requests.append(
+                    {
+                        "test": test.id,
+                        "hidden": hidden,
+                        "count": len(subset),
+                        "request": test.request(subset),
+                    }
+                )
+    return {
+        "lesson_id": prepared.lesson_id,
+        "cells": list(prepared.sources),
+        "requests": requests,
+        "limits": asdict(limits),
+    }
 
 
-def _run_in_sandbox(sources, tests, cases, view, limits, started):
-    r"""Run the cells and ask every test's cases; restart the sandbox after a stop."""
-    run = _SandboxRun(answers={test.id: {} for test in tests})
-    # Every public case is asked before any hidden one: what the student's code says about a
-    # public case (an exception message) is shown, so it must not have seen hidden inputs yet.
-    pending = [(test, False) for test in tests] + [(test, True) for test in tests]
+def run_job(job):
+    r"""Run a :func:`sandbox_job` in the lesson's sandbox and return the raw answers.
+
+    The only stage a Dask worker runs: it needs the installed package and bubblewrap, not
+    the course's files or its secret. Returns plain data: ``answers`` (``{test: {"public" |
+    "hidden": [answer, ...]}}``), ``stopped`` (``{test: reason}``), ``stops``,
+    ``cell_errors``, ``out_of_memory`` and ``grader_failure`` (None, or why the sandbox
+    itself failed).
+    """
+    started = time.monotonic()
+    limits = Limits(**job["limits"])
+    view = view_for(job["lesson_id"])
+    run = {
+        "answers": {},
+        "stopped": {},
+        "stops": [],
+        "cell_errors": [],
+        "out_of_memory": False,
+        "grader_failure": None,
+    }
+    pending = list(job["requests"])
     first_start = True
     for _attempt in range(3):
         if not pending:
             break
         budget = limits.notebook_timeout_s - (time.monotonic() - started)
         if budget <= 0.5:
-            run.stops.append("the notebook used up its time limit")
-            for test, _ in pending:
-                run.stopped.setdefault(test.id, "the notebook used up its time limit")
+            run["stops"].append("the notebook used up its time limit")
+            for item in pending:
+                run["stopped"].setdefault(item["test"], "the notebook used up its time limit")
             return run
         with Sandbox(_with_budget(limits, budget), view) as box:
             try:
-                ready = box.start(sources)
+                ready = box.start(job["cells"])
             except SandboxError as error:
                 if error.grader_failure:
-                    run.grader_failure = str(error)
+                    run["grader_failure"] = str(error)
                     return run
-                run.stops.append(f"while running the cells: {error}")
-                for test, _ in pending:
-                    run.stopped.setdefault(test.id, str(error))
+                run["stops"].append(f"while running the cells: {error}")
+                for item in pending:
+                    run["stopped"].setdefault(item["test"], str(error))
                 return run
             if first_start:
-                run.cell_errors = [e for e in ready.get("cell_errors") or [] if isinstance(e, dict)]
+                errors = ready.get("cell_errors") or []
+                run["cell_errors"] = [error for error in errors if isinstance(error, dict)]
                 first_start = False
-            run.out_of_memory |= _mentions_memory_error(ready.get("cell_errors"))
+            run["out_of_memory"] |= _mentions_memory_error(ready.get("cell_errors"))
             while pending:
-                test, hidden = pending.pop(0)
-                if test.id in run.stopped:
-                    continue
-                subset = [case for case in cases[test.id] if case.hidden == hidden]
-                if not subset:
+                item = pending.pop(0)
+                if item["test"] in run["stopped"]:
                     continue
                 try:
-                    response = box.request(test.request(subset))
+                    response = box.request(item["request"])
                 except SandboxError as error:
                     if error.grader_failure:
-                        run.grader_failure = str(error)
+                        run["grader_failure"] = str(error)
                         return run
-                    run.stops.append(f"{test.id}: {error}")
-                    run.stopped[test.id] = str(error)
+                    run["stops"].append(f"{item['test']}: {error}")
+                    run["stopped"][item["test"]] = str(error)
                     break
-                run.out_of_memory |= _mentions_memory_error(response.get("answers"))
-                run.answers[test.id][hidden] = _clean_answers(response, len(subset))
-    for test, _ in pending:
-        run.stopped.setdefault(test.id, "the notebook kept failing")
+                run["out_of_memory"] |= _mentions_memory_error(response.get("answers"))
+                which = "hidden" if item["hidden"] else "public"
+                answers = _clean_answers(response, item["count"])
+                run["answers"].setdefault(item["test"], {})[which] = answers
+    for item in pending:
+        run["stopped"].setdefault(item["test"], "the notebook kept failing")
     return run
+
+
+def score(prepared, run, limits):
+    r"""Compare, diagnose and report: the trusted stage after :func:`run_job`."""
+    lesson_id, path, tests = prepared.lesson_id, prepared.path, prepared.tests
+    if run["grader_failure"]:
+        results = [test.failed_result(f"Not graded: {run['grader_failure']}.") for test in tests]
+        return _report(
+            lesson_id, path, results, "error", run["grader_failure"], limits.isolation, [],
+            prepared.started,
+        )  # fmt: skip
+    notes = list(prepared.notes)
+    ours = course_cells(prepared.sources, prepared.trusted)
+    student_errors = [error for error in run["cell_errors"] if error.get("cell") not in ours]
+    notes.extend(_cell_notes(student_errors))
+    absent = forbidden_for(lesson_id)
+    cells_reached_reference = _reached_reference(student_errors, absent)
+    results = []
+    for test in tests:
+        if test.id in run["stopped"]:
+            results.append(test.failed_result(f"Not graded: {run['stopped'][test.id]}."))
+            continue
+        cases = prepared.cases[test.id]
+        ordered = [case for hidden in (False, True) for case in cases if case.hidden == hidden]
+        answers = run["answers"].get(test.id, {})
+        given = answers.get("public", []) + answers.get("hidden", [])
+        if len(given) != len(ordered):
+            results.append(test.failed_result("Not graded: the answers did not all come back."))
+            continue
+        result = test.evaluate(ordered, given)
+        if not result.passed and (
+            cells_reached_reference or _reached_reference(given, absent, key="detail")
+        ):
+            result = test.evaluate(ordered, given, extra_codes=["uses_reference"])
+        results.append(result)
+    reasons = run["stops"] + prepared.tampered
+    if run["out_of_memory"]:
+        reasons.append(f"the code ran out of memory (limit {limits.memory_mb} MiB)")
+    status = "failed" if run["stops"] else "graded"
+    reason = "; ".join(reasons) if reasons else None
+    return _report(
+        lesson_id, path, results, status, reason, limits.isolation, notes, prepared.started
+    )
 
 
 def _reached_reference(entries, absent, key="detail"):

@@ -5,11 +5,20 @@ import tempfile
 from pathlib import Path
 
 
+def current_umask():
+    r"""Return the process's umask (read without changing it for good)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_text_atomically(path, text):
     r"""Write ``text`` to ``path`` through a temporary file in the same folder.
 
     ``os.replace`` within one file system is atomic, so an interrupted run never leaves a
-    truncated report or ``grades.csv`` behind.
+    truncated report or ``grades.csv`` behind. The file gets the permissions of any new
+    file (``0o666`` less the umask), so a teaching assistant's account in the same group
+    reads what the umask lets it read.
 
     Parameters
     ----------
@@ -33,6 +42,7 @@ def write_text_atomically(path, text):
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
             handle.flush()
+            os.fchmod(handle.fileno(), 0o666 & ~current_umask())
             os.fsync(handle.fileno())
         os.replace(tmp_name, path)
     except BaseException:

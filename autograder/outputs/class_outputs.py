@@ -47,6 +47,39 @@ class ClassOutputs:
         parts = [_safe_part(report[key]) for key in ("student_id", "assignment_id", "notebook_id")]
         return self.out / kind / parts[0] / parts[1] / f"{parts[2]}{suffix}"
 
+    def forget_stale_rows(self, submissions):
+        r"""Remove the rows a regrade replaced: files that are gone, folders renamed.
+
+        For every student and lesson graded in this run, a row under another notebook id (a
+        ``-Copy1`` graded before the matching existed, a notebook since removed) is dropped
+        with its report and feedback page; so are the student's rows under an assignment id
+        that is no lesson (a folder since renamed). Rows of other students and lessons stay:
+        grading part of a class updates only what it grades.
+        """
+        from autograder.definitions import lesson_ids
+
+        lessons = set(lesson_ids())
+        current = {(s.student_id, s.assignment_id, s.notebook_id) for s in submissions}
+        graded = {(s.student_id, s.assignment_id) for s in submissions}
+        students = {s.student_id for s in submissions}
+        stale = [
+            key
+            for key in self.table.keys()
+            if key not in current
+            and ((key[0], key[1]) in graded or (key[0] in students and key[1] not in lessons))
+        ]
+        for key in stale:
+            self.table.remove(key)
+            report = dict(zip(("student_id", "assignment_id", "notebook_id"), key, strict=True))
+            for path in (self.report_path(report), self.feedback_path(report)):
+                try:
+                    path.unlink(missing_ok=True)
+                except (OSError, ValueError):
+                    pass
+        if stale:
+            self.table.save()
+        return stale
+
     def add(self, report):
         """Write the report, the feedback page and the updated ``grades.csv``."""
         text = json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -54,6 +54,8 @@ def render_feedback_html(report):
     >>> "&lt;script&gt;" in page and "<script>" not in page
     True
     """
+    from autograder.definitions.explanations import EXPLANATIONS
+
     tests = []
     for test in report.get("tests", []):
         tests.append(
@@ -70,6 +72,9 @@ def render_feedback_html(report):
                 "explained": [
                     explain_misconception(code) for code in test.get("misconceptions", [])
                 ],
+                # Why the answer is what it is: kept out of the student notebook, shown here
+                # once the question has been graded.
+                "why": EXPLANATIONS.get(str(test.get("id")), ""),
             }
         )
     return _template().render(
@@ -80,5 +85,8 @@ def render_feedback_html(report):
         max_score=_points(report.get("max_score", 0.0)),
         reason=str(report.get("reason") or ""),
         isolation=str(report.get("isolation") or "unknown"),
+        not_isolated=report.get("isolation") == "none",
+        error=report.get("status") == "error",
+        notes=[str(note) for note in report.get("notes") or []][:20],
         tests=tests,
     )

@@ -12,6 +12,8 @@ GRADES_COLUMNS = (
     "notebook_id",
     "score",
     "max_score",
+    "raw_score",
+    "late_submission_penalty",
     "status",
     "reason",
     "misconceptions",
@@ -90,6 +92,10 @@ def report_to_row(report):
         # A grader failure is not a grade: no score at all rather than a zero.
         "score": "" if report.get("status") == "error" else format_points(report.get("score", 0.0)),
         "max_score": format_points(report.get("max_score", 0.0)),
+        "raw_score": ""
+        if report.get("status") == "error"
+        else format_points(report.get("raw_score", report.get("score", 0.0))),
+        "late_submission_penalty": format_points(report.get("late_submission_penalty", 0.0)),
         "status": str(report.get("status", "failed")),
         "reason": str(report.get("reason") or ""),
         "misconceptions": ";".join(codes),
@@ -128,6 +134,14 @@ class GradesTable:
     def rows(self):
         """All rows sorted by student, assignment and notebook."""
         return [self._rows[key] for key in sorted(self._rows)]
+
+    def keys(self):
+        """The (student, assignment, notebook) keys of the rows, sorted."""
+        return sorted(self._rows)
+
+    def remove(self, key):
+        """Drop the row of ``key`` (a (student, assignment, notebook) tuple) if present."""
+        self._rows.pop(tuple(key), None)
 
     def upsert(self, report):
         """Add the row of ``report`` or replace the row it regrades."""

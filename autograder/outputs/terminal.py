@@ -127,6 +127,34 @@ def format_grade_table(reports):
     return sanitize_terminal("\n".join(out))
 
 
+def format_attention(reports, *, limit=50):
+    r"""Name the notebooks an instructor must look at, and why (empty when there are none).
+
+    >>> print(format_attention([{"student_id": "ada", "assignment_id": "l3",
+    ...     "notebook_id": "l3", "status": "failed", "reason": "the notebook printed too much"}]))
+    not fully graded (1):
+      ada/l3/l3: failed: the notebook printed too much
+    """
+    flagged = []
+    for report in sorted(reports, key=lambda r: (r["student_id"], r["assignment_id"])):
+        who = "/".join(
+            str(report.get(k, "?")) for k in ("student_id", "assignment_id", "notebook_id")
+        )
+        status = report.get("status")
+        if status in ("failed", "error"):
+            flagged.append(f"{who}: {status}: {report.get('reason') or 'no reason given'}")
+        elif report.get("manual_scores"):
+            cells = ", ".join(report["manual_scores"])
+            flagged.append(f"{who}: manual scores override the new automatic ones ({cells})")
+    if not flagged:
+        return ""
+    lines = [f"not fully graded ({len(flagged)}):"]
+    lines += [f"  {line}" for line in flagged[:limit]]
+    if len(flagged) > limit:
+        lines.append(f"  ... and {len(flagged) - limit} more (see grades.csv)")
+    return sanitize_terminal("\n".join(lines))
+
+
 def _summary(reports):
     full = partial = zero = failed = errors = 0
     fractions = []

@@ -42,12 +42,21 @@ def test_finds_every_notebook_in_nbgrader_layout(tmp_path):
     (tmp_path / "ada" / LESSON / "extra.ipynb").write_text("{}")
     (tmp_path / ".ipynb_checkpoints").mkdir()
     found = find_submissions(tmp_path)
-    assert [(s.student_id, s.notebook_id) for s in found] == [
-        ("ada", "extra"),
-        ("ada", LESSON),
-        ("bob", LESSON),
-    ]
-    assert all(s.assignment_id == LESSON and s.path.is_file() for s in found)
+    # One row per student and lesson: the lesson's notebook is graded, not the extra file.
+    assert [(s.student_id, s.notebook_id) for s in found] == [("ada", LESSON), ("bob", LESSON)]
+    assert all(s.assignment_id == LESSON and s.path.name == f"{LESSON}.ipynb" for s in found)
+
+
+def test_a_jupyter_copy_is_graded_with_a_note(tmp_path):
+    folder = tmp_path / "cy" / LESSON
+    folder.mkdir(parents=True)
+    shutil.copy(notebook_of("correct_reference"), folder / f"{LESSON}-Copy1.ipynb")
+    [submission] = find_submissions(tmp_path)
+    assert submission.notebook_id == LESSON and submission.path.name == f"{LESSON}-Copy1.ipynb"
+    assert "Copy1" in submission.note
+    report = grade_submission(submission, secret=b"s")
+    assert report["status"] == "graded" and report["score"] == report["max_score"]
+    assert "Copy1" in report["notes"][0]
 
 
 def test_an_assignment_without_its_notebook_still_gets_a_submission(tmp_path):
@@ -55,9 +64,9 @@ def test_an_assignment_without_its_notebook_still_gets_a_submission(tmp_path):
     folder.mkdir(parents=True)
     (folder / "answers.txt").write_text("I forgot the notebook")
     [submission] = find_submissions(tmp_path)
-    assert submission.notebook_id == LESSON and not submission.path.exists()
+    assert submission.notebook_id == LESSON and submission.path is None
     report = grade_submission(submission, secret=b"s")
-    assert report["status"] == "failed" and "no notebook submitted" in report["reason"]
+    assert report["status"] == "failed" and "no notebook of" in report["reason"]
     assert report["score"] == 0
     assert {t["id"] for t in report["tests"]} == {
         t.id for t in definitions.tests_for_lesson(LESSON)
@@ -67,6 +76,13 @@ def test_an_assignment_without_its_notebook_still_gets_a_submission(tmp_path):
 def test_submitted_must_be_a_folder(tmp_path):
     with pytest.raises(ValueError, match="submitted must be a folder"):
         find_submissions(tmp_path / "missing")
+
+
+def test_one_students_folder_is_refused_with_the_layout_expected(tmp_path):
+    (tmp_path / "ada" / LESSON).mkdir(parents=True)
+    shutil.copy(notebook_of("correct_reference"), tmp_path / "ada" / LESSON / f"{LESSON}.ipynb")
+    with pytest.raises(ValueError, match=r"SUBMITTED/\{student_id\}/\{assignment_id\}"):
+        find_submissions(tmp_path / "ada")
 
 
 def test_jobs_must_be_positive():

@@ -101,7 +101,7 @@ def test_autograde_grades_a_class_into_outputs_and_the_gradebook(tmp_path, cours
     assert grades["correct_reference"]["score"] == grades["correct_reference"]["max_score"]
     assert "sign_flipped" in grades["mc_sign_flipped"]["misconceptions"]
     assert grades["not_a_notebook"]["status"] == "failed" and grades["not_a_notebook"]["reason"]
-    assert "no notebook submitted" in grades["no_notebook"]["reason"]
+    assert "no notebook of lesson3_implement submitted" in grades["no_notebook"]["reason"]
     for student in grades:
         report = json.loads((out / "reports" / student / LESSON / f"{LESSON}.json").read_text())
         assert report["student_id"] == student and report["tests"]
@@ -203,7 +203,10 @@ def test_demo_releases_and_prints_the_grade_table(tmp_path, course, monkeypatch,
     assert "notebooks/ matches a fresh release of solutions/" in printed
     assert "correct_reference" in printed and "wrong_axis" in printed
     assert "2 notebooks graded: 1 full marks" in printed
-    assert set(read_grades(out)) == {"correct_reference", "mc_wrong_axis"}
+    assert set(read_grades(out / "grades")) == {"correct_reference", "mc_wrong_axis"}
+    # The demo never touches the course's records: a scratch course holds its gradebook.
+    assert not (course / "gradebook.db").exists() and not (course / "autograded").exists()
+    assert (out / "course" / "gradebook.db").is_file()
     assert "expected outcomes (examples/class/expected.json): 2 of 2 students match" in printed
 
 
@@ -229,6 +232,32 @@ def test_an_interrupted_run_keeps_the_grades_already_written(tmp_path, secret_fi
     assert json.loads(first_report.read_text())["score"] == 10
     assert not list(out.rglob("*.tmp"))
 
+    # Resumed, the run grades only what is left, and ends as an uninterrupted run does.
+    kept = first_report.read_bytes()
+    argv = ["autograde", str(submitted), "--no-gradebook", "--quiet"]
+    argv += ["--secret-file", str(secret_file)]
+    assert cli.main([*argv, "--out", str(out)]) == 0
+    assert first_report.read_bytes() == kept  # not graded again
+    fresh = tmp_path / "fresh"
+    assert cli.main([*argv, "--out", str(fresh)]) == 0
+
+    def without_times(rows):
+        return {
+            name: {k: v for k, v in row.items() if k != "duration_s"} for name, row in rows.items()
+        }
+
+    assert without_times(read_grades(out)) == without_times(read_grades(fresh))
+    for name in ("a_first", "z_last"):
+        resumed, straight = (
+            json.loads((folder / "reports" / name / LESSON / f"{LESSON}.json").read_text())
+            for folder in (out, fresh)
+        )
+        for report in (resumed, straight):
+            report.pop("duration_s")
+            for test in report["tests"]:
+                test.pop("duration_s", None)
+        assert resumed == straight
+
 
 def test_release_reports_a_lesson_nbgrader_cannot_build(course, capsys):
     broken = course / "solutions" / "lesson9_broken"
@@ -237,3 +266,18 @@ def test_release_reports_a_lesson_nbgrader_cannot_build(course, capsys):
     with pytest.raises(SystemExit, match="nbgrader could not release lesson9_broken"):
         cli.main(["release", "lesson9_broken", "--course-root", str(course)])
     assert "lesson9_broken" in capsys.readouterr().err
+
+
+def test_demo_without_bubblewrap_grades_the_honest_notebooks_and_says_so(
+    tmp_path, course, monkeypatch, capsys
+):
+    shutil.copytree(ROOT / "notebooks" / LESSON, course / "notebooks" / LESSON)
+    small_class = copy_students(tmp_path / "class", ["correct_reference", "attack_read_solution"])
+    monkeypatch.setattr(cli, "EXAMPLE_CLASS", small_class)
+    monkeypatch.setattr("autograder.sandbox.launcher.bubblewrap_path", lambda: None)
+    out = tmp_path / "demo"
+    assert cli.main(["demo", "--out", str(out), "--course-root", str(course)]) == 0
+    captured = capsys.readouterr()
+    assert "bubblewrap is not installed" in captured.out
+    assert "WITHOUT isolation" in captured.err
+    assert set(read_grades(out / "grades")) == {"correct_reference"}

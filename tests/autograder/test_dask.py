@@ -1,9 +1,11 @@
 """``--scheduler``: the same per-submission work on a Dask distributed cluster."""
 
 import csv
+import json
 import shutil
 from pathlib import Path
 
+import pytest
 from dask.distributed import LocalCluster
 
 from autograder import cli
@@ -64,3 +66,91 @@ def test_a_failing_dask_task_still_gives_a_row(tmp_path):
         cluster.close()
     [report] = reports
     assert report["student_id"] == "ada" and report["status"] == "failed" and report["reason"]
+
+
+def test_a_job_carries_no_path_and_no_secret(tmp_path):
+    import json
+
+    from autograder.grading import prepare, sandbox_job
+    from autograder.sandbox.launcher import Limits
+
+    submitted = tmp_path / "submitted"
+    shutil.copytree(EXAMPLE_CLASS / "correct_loops", submitted / "correct_loops")
+    path = submitted / "correct_loops" / LESSON / f"{LESSON}.ipynb"
+    prepared = prepare(path, lesson_id=LESSON, secret=b"a dask secret never sent")
+    job = sandbox_job(prepared, Limits())
+    text = json.dumps(job, default=lambda value: value.tolist())
+    assert str(tmp_path) not in text and "dask secret" not in text
+    assert set(job) == {"lesson_id", "cells", "requests", "limits"}
+
+
+@pytest.fixture(scope="module")
+def separate_cluster(tmp_path_factory):
+    """A real `dask scheduler` and two `dask worker` processes, in folders without the course.
+
+    Their environment has no course secret and points the course root at an empty folder.
+    """
+    import os
+    import subprocess
+    import sys
+    import time
+
+    home = tmp_path_factory.mktemp("cluster")
+    scheduler_file = home / "scheduler.json"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CE_GRADE")}
+    env["CE_GRADE_COURSE_ROOT"] = str(home)
+    dask = str(Path(sys.executable).with_name("dask"))
+    processes = [
+        subprocess.Popen(
+            [dask, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+             "--scheduler-file", str(scheduler_file)],
+            cwd=home, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+    ]  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not scheduler_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    for index in range(2):
+        folder = home / f"worker{index}"
+        folder.mkdir()
+        processes.append(
+            subprocess.Popen(
+                [dask, "worker", "--scheduler-file", str(scheduler_file), "--nthreads", "1",
+                 "--no-dashboard", "--local-directory", str(folder)],
+                cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )
+        )  # fmt: skip
+    address = json.loads(scheduler_file.read_text())["address"]
+    from dask.distributed import Client
+
+    with Client(address, timeout=60) as client:
+        client.wait_for_workers(2, timeout=120)
+    yield address
+    for process in reversed(processes):
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.mark.usefixtures("bubblewrap")
+def test_workers_without_the_course_or_the_secret_grade_as_this_machine(tmp_path, separate_cluster):
+    submitted = tmp_path / "submitted"
+    for student in ["correct_loops", "mc_sign_flipped", "attack_read_solution", "not_a_notebook"]:
+        shutil.copytree(EXAMPLE_CLASS / student, submitted / student)
+    secret = tmp_path / "secret"
+    secret.write_text("cluster secret\n")
+    reports = {}
+    for where, extra in (("cluster", ["--scheduler", separate_cluster]), ("local", [])):
+        out = tmp_path / where
+        argv = ["autograde", str(submitted), "--out", str(out), "--no-gradebook", "--quiet"]
+        assert cli.main([*argv, "--secret-file", str(secret), *extra]) == 0
+        with (out / "grades.csv").open(newline="") as handle:
+            reports[where] = {
+                row["student_id"]: (row["score"], row["status"], row["misconceptions"])
+                for row in csv.DictReader(handle)
+            }
+    assert reports["cluster"] == reports["local"]
+    assert reports["cluster"]["correct_loops"][0] == "10"

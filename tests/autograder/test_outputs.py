@@ -1,6 +1,7 @@
 """grades.csv, JSON reports, HTML feedback and the terminal views."""
 
 import csv
+import html
 import json
 
 import pytest
@@ -193,3 +194,40 @@ def test_an_explanation_already_in_the_message_is_shown_once():
     escaped = explain("true_class_only").replace(">", "&gt;").replace("'", "&#39;")
     assert render_feedback_html(report).count(escaped) == 1
     assert format_report(report).count(explain("true_class_only")[:40]) == 1
+
+
+def test_feedback_explains_a_graded_question_after_grading():
+    from autograder.definitions.explanations import EXPLANATIONS
+
+    test_id = next(iter(EXPLANATIONS))
+    report = {
+        "student_id": "ada", "assignment_id": "lesson1_softmax_loss",
+        "notebook_id": "lesson1_softmax_loss", "score": 0.0, "max_score": 1.0,
+        "status": "graded", "reason": None, "isolation": "bubblewrap",
+        "tests": [{"id": test_id, "points": 0.0, "max_points": 1.0, "passed": False,
+                   "message": "wrong answer", "misconceptions": []}],
+    }  # fmt: skip
+    page = render_feedback_html(report)
+    assert "Why:" in page and html.escape(EXPLANATIONS[test_id][:40], quote=False) in page
+
+
+def test_outputs_follow_the_umask(tmp_path):
+    import os
+
+    old = os.umask(0o027)
+    try:
+        write_text_atomically(tmp_path / "team.txt", "x")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "team.txt").stat().st_mode & 0o777 == 0o640
+
+
+def test_feedback_of_a_grader_error_has_no_score():
+    report = {
+        "student_id": "ada", "assignment_id": "lesson3_implement",
+        "notebook_id": "lesson3_implement", "score": 0.0, "max_score": 10.0,
+        "status": "error", "reason": "the sandbox could not start", "isolation": "bubblewrap",
+        "tests": [],
+    }  # fmt: skip
+    page = render_feedback_html(report)
+    assert "Not graded" in page and "Score:" not in page

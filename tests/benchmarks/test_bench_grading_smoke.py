@@ -28,3 +28,10 @@ def test_bad_size_is_refused():
     result = run_benchmark("--size", "0")
     assert result.returncode == 2
     assert "must be positive" in result.stderr
+
+
+def test_the_scale_benchmark_grades_small_classes_of_every_lesson(bubblewrap):
+    result = _run("bench_class_scale.py", "--sizes", "6", "12")
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"\|\s*12\s*\|\s*\d+\.\d s\s*\|", result.stdout), result.stdout
+    assert "main process peak" in result.stdout
