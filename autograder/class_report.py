@@ -762,7 +762,7 @@ def figure_of_misconceptions(stats):
     axes.set_xlim(0, right)
     title = f"{_label(stats.lesson)}: misconceptions"
     if len(items) < len(stats.misconceptions):
-        title += f" (the {len(items)} most frequent of {len(stats.misconceptions)})"
+        title += f"\n(the {len(items)} most frequent of {len(stats.misconceptions)})"
     axes.set_title(title)
     axes.set_xlabel("graded notebooks with the misconception (%)")
     axes.set_ylabel("test: misconception")
@@ -780,7 +780,8 @@ def _cell(value):
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        return format_points(value)
+        value = round(value, 6) + 0.0  # 6 decimals; no "-0"
+        return str(int(value)) if value.is_integer() else repr(value)
     return neutralize_formula(visible(value))
 
 

@@ -155,20 +155,33 @@ def _tokens(lines):
         return None
 
 
-def _plain_words(lines):
-    # The fallback for text that does not even tokenise: words and symbols, comments dropped.
+def _plain_words(lines, bound):
+    # The fallback for text that does not even tokenise: words and symbols, comments dropped,
+    # names renamed as _name does (brackets counted per line: the text may not balance them).
     out = []
     for row, line in enumerate(lines):
-        words = re.findall(r"\w+|[^\w\s]", line.split("#", 1)[0])
-        if words:
-            out.append((row, row, _glue(words)))
+        depth = 0
+        words = re.findall(r"[^\W\d]\w*|\d[\w.]*|[^\w\s]", line.split("#", 1)[0])
+        kept = []
+        for index, word in enumerate(words):
+            depth += (word in "([{") - (word in ")]}")
+            if (word[0].isalpha() or word[0] == "_") and not keyword.iskeyword(word):
+                attribute = bool(kept) and kept[-1] == "."
+                following = words[index + 1 : index + 3]
+                argument = depth > 0 and following[:1] == ["="] and following[1:] != ["="]
+                renamed = word in bound if bound is not None else word not in _BUILTINS
+                if renamed and not (attribute or argument):
+                    word = "V"
+            kept.append(word)
+        if kept:
+            out.append((row, row, _glue(kept)))
     return out
 
 
 def _normalised_lines(lines, bound):
     tokens = _tokens(lines)
     if tokens is None:
-        return _plain_words(lines)
+        return _plain_words(lines, bound)
     out, parts, first_row, depth = [], [], None, 0
     previous = None  # the last significant token kept or dropped
     for index, token in enumerate(tokens):
