@@ -50,7 +50,9 @@ __all__ = [
     "attention_list",
     "lesson_statistics",
     "load_reports",
+    "add_arguments",
     "main",
+    "run",
     "similar_answers",
     "write_class_report",
 ]
@@ -565,7 +567,18 @@ class SimilarityResult:
     templates: dict = field(default_factory=dict)
 
 
-def similar_answers(reports, course_root=None, **options):
+def _notebook_path(name, bases):
+    # A report names its notebook as autograde was given it: relative to where it ran.
+    path = Path(name)
+    if path.is_absolute():
+        return path
+    for base in bases:
+        if (Path(base) / path).exists():
+            return Path(base) / path
+    return path
+
+
+def similar_answers(reports, course_root=None, *, out_dir=None, **options):
     r"""Compare the answers of the notebooks of each lesson; return a SimilarityResult.
 
     Parameters
@@ -574,6 +587,9 @@ def similar_answers(reports, course_root=None, **options):
         Normalised reports; each names its notebook in ``notebook``.
     course_root : path, optional
         Where ``notebooks/{lesson}/{lesson}.ipynb`` (the released version) is.
+    out_dir : path, optional
+        The output folder. A relative notebook path is looked up from the current folder,
+        then from ``course_root`` and from the folder that holds ``out_dir``.
     **options
         Passed to :func:`autograder.similarity.find_similar`.
     """
@@ -583,13 +599,17 @@ def similar_answers(reports, course_root=None, **options):
     for report in reports:
         by_lesson[report["lesson"]].append(report)
     result = SimilarityResult()
+    bases = [Path.cwd()] + [
+        Path(p) for p in (course_root, out_dir and Path(out_dir).resolve().parent) if p
+    ]
     for lesson in sorted(by_lesson):
         templates = template_cells(course_root, lesson)
         result.templates[lesson] = bool(templates)
         submissions, unreadable = [], 0
         for report in by_lesson[lesson]:
             try:
-                cells = _read_notebook_cells(report["notebook"]) if report["notebook"] else None
+                path = _notebook_path(report["notebook"], bases) if report["notebook"] else None
+                cells = _read_notebook_cells(path) if path else None
             except (OSError, ValueError, RecursionError):
                 cells = None
             if cells is None:
@@ -1124,7 +1144,7 @@ def write_class_report(out_dir, *, course_root=None):
     loaded = load_reports(out_dir)
     lessons = lesson_statistics(loaded.reports)
     attention = attention_list(loaded.reports)
-    similarity = similar_answers(loaded.reports, course_root)
+    similarity = similar_answers(loaded.reports, course_root, out_dir=out_dir)
     csv_paths = write_csv_files(out_dir / CSV_FOLDER, lessons, attention, similarity)
     page = render_class_report(
         out_dir, loaded, lessons, attention, similarity, [path.name for path in csv_paths]
@@ -1134,21 +1154,29 @@ def write_class_report(out_dir, *, course_root=None):
     return path
 
 
-def main(argv=None):
-    r"""``python -m autograder.class_report OUT [--course-root ROOT]``; returns the exit status."""
-    parser = argparse.ArgumentParser(
-        prog="python -m autograder.class_report",
-        description="Write OUT/class-report.html and OUT/class-report/*.csv from the reports "
-        "of a grading run.",
-    )
-    parser.add_argument("out", type=Path, help="the --out folder of ce-grade autograde")
+#: What ``ce-grade report`` does, for its help line.
+HELP = "write OUT/class-report.html and OUT/class-report/*.csv from a grading run's reports"
+
+
+def add_arguments(parser):
+    r"""Add the arguments of the report command to ``parser`` (an ``argparse`` parser).
+
+    ``ce-grade report`` and ``python -m autograder.class_report`` share them; :func:`run`
+    takes the parsed arguments.
+    """
+    parser.add_argument("out", type=Path, metavar="OUT", help="the --out folder of autograde")
     parser.add_argument(
         "--course-root",
         type=Path,
         default=None,
-        help="the course whose notebooks/ hold the released versions (default: this course)",
+        help="the course whose notebooks/ hold the released student versions "
+        "(default: the repository this package was installed from)",
     )
-    args = parser.parse_args(argv)
+    return parser
+
+
+def run(args):
+    r"""Write the class report for parsed :func:`add_arguments`; return the exit status."""
     try:
         path = write_class_report(args.out, course_root=args.course_root)
     except FileNotFoundError as error:
@@ -1156,6 +1184,12 @@ def main(argv=None):
         return 2
     print(f"class report: {path}")
     return 0
+
+
+def main(argv=None):
+    r"""``python -m autograder.class_report OUT [--course-root ROOT]``; returns the exit status."""
+    parser = argparse.ArgumentParser(prog="python -m autograder.class_report", description=HELP)
+    return run(add_arguments(parser).parse_args(argv))
 
 
 if __name__ == "__main__":

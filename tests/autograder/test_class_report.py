@@ -1,5 +1,6 @@
 r"""The class report: its numbers, its lists, its similar pairs, its escaping, its page."""
 
+import argparse
 import base64
 import csv
 import difflib
@@ -256,6 +257,36 @@ def test_main_writes_the_report_and_names_it(small_out, capsys, tmp_path):
     assert str(out / "class-report.html") in capsys.readouterr().out
     assert class_report.main([str(tmp_path / "missing")]) == 2
     assert "no such output folder" in capsys.readouterr().err
+
+
+def test_the_report_command_can_be_added_to_another_command_line(small_out, capsys):
+    out, _ = small_out
+    parser = argparse.ArgumentParser(prog="ce-grade")
+    commands = parser.add_subparsers(dest="command", required=True)
+    class_report.add_arguments(commands.add_parser("report", help=class_report.HELP))
+    args = parser.parse_args(["report", str(out), "--course-root", str(REPO_ROOT)])
+    assert class_report.run(args) == 0
+    assert "class-report.html" in capsys.readouterr().out
+
+
+def test_relative_notebook_paths_are_found_next_to_the_output_folder(tmp_path, monkeypatch):
+    course = tmp_path / "course"
+    code = (
+        "def f(z):\n    top = z.max(axis=1, keepdims=True)\n"
+        "    total = np.exp(z - top).sum(axis=1)\n    return np.log(total) + top[:, 0]\n"
+    )
+    reports = []
+    for student in ("ada", "bob"):
+        relative = Path("submitted") / student / "lessonX" / "lessonX.ipynb"
+        (course / relative).parent.mkdir(parents=True)
+        cell = {"cell_type": "code", "source": code, "metadata": {"nbgrader": {"solution": True}}}
+        (course / relative).write_text(json.dumps({"cells": [cell]}))
+        reports.append(make_report(student, "lessonX", [("t", 1.0, 1.0, [])], notebook=relative))
+    out = write_reports(course / "out", reports)
+    monkeypatch.chdir(tmp_path)  # not where autograde ran
+    write_class_report(out, course_root=REPO_ROOT)
+    rows = read_csv(out / "class-report" / "similar_pairs.csv")
+    assert [(row["student_a"], row["student_b"]) for row in rows] == [("ada", "bob")]
 
 
 # ------------------------------------------------------------------ normalisation
