@@ -78,38 +78,36 @@ def without_template(source, template):
     return ["" if _squeezed(line) in given else line for line in str(source).splitlines()]
 
 
-def bound_names(sources):
-    r"""Return the names the code of ``sources`` binds, or None if one does not parse.
+def bound_names(source):
+    r"""Return the names ``source`` binds, modules aside, or None if it does not parse.
 
     Examples
     --------
-    >>> sorted(bound_names(["def f(z, *, axis=1):\n    e = np.exp(z)\n    return e"]))
+    >>> code = "import numpy as np\ndef f(z, *, axis=1):\n    e = np.exp(z)\n    return e"
+    >>> sorted(bound_names(code))
     ['axis', 'e', 'f', 'z']
-    >>> bound_names(["def f(:"]) is None
+    >>> bound_names("def f(:") is None
     True
     """
+    text = "\n".join("" if _MAGIC.match(line) else line for line in str(source).splitlines())
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
     names = set()
-    for source in sources:
-        text = "\n".join("" if _MAGIC.match(line) else line for line in source.splitlines())
-        try:
-            tree = ast.parse(text)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return None
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
-                names.add(node.id)
-            elif isinstance(node, ast.arg):
-                names.add(node.arg)
-            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-                names.add(node.name)
-            elif isinstance(node, ast.alias):
-                names.add(node.asname or node.name.split(".")[0])
-            elif isinstance(node, ast.Global | ast.Nonlocal):
-                names.update(node.names)
-            elif isinstance(node, ast.ExceptHandler) and node.name:
-                names.add(node.name)
-            elif isinstance(node, ast.MatchAs | ast.MatchStar) and node.name:
-                names.add(node.name)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
+            names.add(node.id)
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Global | ast.Nonlocal):
+            names.update(node.names)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            names.add(node.name)
+        elif isinstance(node, ast.MatchAs | ast.MatchStar) and node.name:
+            names.add(node.name)
     return names
 
 
@@ -267,12 +265,16 @@ def normalise_cells(cells):
     V=V.sum(axis=1)
     return V/len(V)
     """
-    bound = bound_names([source for source, _ in cells])
+    # Names bound in one answer cell are used in others: rename them everywhere. A cell that
+    # does not parse renames every name but the built-ins.
+    per_cell = [bound_names(source) for source, _ in cells]
+    bound = set().union(*(names for names in per_cell if names is not None))
     normalised = Normalised()
     lines_out = []
     for cell_index, (source, template) in enumerate(cells):
         lines = without_template(source, template)
-        for first, last, text in _normalised_lines(lines, bound):
+        names = bound if per_cell[cell_index] is not None else None
+        for first, last, text in _normalised_lines(lines, names):
             lines_out.append(text)
             normalised.origins.append((cell_index, first, last))
     normalised.text = "\n".join(lines_out) + ("\n" if lines_out else "")
