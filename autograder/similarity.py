@@ -37,7 +37,8 @@ from itertools import combinations
 
 #: Length of the substrings hashed (copydetect's "noise threshold"), in normalised characters.
 K = 20
-#: Winnowing window: one fingerprint is kept per ``WINDOW`` consecutive substrings at least.
+#: Winnowing window. 1 keeps every substring: answers are short, and which fingerprints are
+#: kept then does not depend on Python's per-process string hashing (results are repeatable).
 WINDOW = 1
 #: A pair is flagged when the shared code is at least this fraction of one side's code ...
 THRESHOLD = 0.5
