@@ -5,6 +5,7 @@ r"""The ``ce-grade`` command.
     ce-grade autograde SUBMITTED --out OUT [--jobs N] [--scheduler ADDRESS]
     ce-grade check NOTEBOOK
     ce-grade release [LESSON ...]
+    ce-grade report OUT
     ce-grade demo
 
 ``autograde`` grades nbgrader's submitted layout ``SUBMITTED/{student}/{assignment}/*.ipynb``
@@ -127,6 +128,10 @@ def build_parser():
     )
     release.add_argument("lessons", nargs="*", metavar="LESSON", help="default: every lesson")
     add_course_options(release)
+
+    from autograder import class_report
+
+    class_report.add_arguments(commands.add_parser("report", help=class_report.HELP))
 
     demo = commands.add_parser(
         "demo", help="release the lessons and grade the bundled example class"
@@ -477,6 +482,7 @@ def _cmd_autograde(args):
         raise SystemExit(f"ce-grade: error: {error}") from None
     except ClusterUnavailable as error:
         raise SystemExit(f"ce-grade: error: the Dask cluster cannot grade: {error}") from None
+    report_page = write_report_after_grading(args.out, course_root) if reports else None
     if not args.quiet:
         from autograder.outputs.terminal import format_attention
 
@@ -485,6 +491,8 @@ def _cmd_autograde(args):
         if attention:
             print(attention)
         print(f"grades: {args.out / 'grades.csv'}")
+        if report_page is not None:
+            print(f"class report: {report_page}")
         if args.no_sandbox:
             _not_isolated_warning()
     return _exit_status(reports)
@@ -654,6 +662,9 @@ def _cmd_demo(args):
         raise SystemExit(f"ce-grade: error: {error}") from None
     print()
     print(format_grade_table(reports))
+    report_page = write_report_after_grading(args.out / "grades", scratch)
+    if report_page is not None:
+        print(f"class report: {report_page}")
     expected = example_class.expected_outcomes()
     differences = {
         r["student_id"]: example_class.outcome_differences(r, expected[r["student_id"]])
@@ -677,6 +688,23 @@ def _cmd_demo(args):
     return _exit_status(reports)
 
 
+def _cmd_report(args):
+    from autograder import class_report
+
+    return class_report.run(args)
+
+
+def write_report_after_grading(out, course_root):
+    r"""Write the class report at the end of ``autograde``; a failure there loses no grade."""
+    from autograder import class_report
+
+    try:
+        return class_report.write_class_report(out, course_root=course_root)
+    except Exception as error:  # noqa: BLE001 - grades are written; the report is extra
+        print(f"ce-grade: warning: the class report was not written: {error}", file=sys.stderr)
+        return None
+
+
 def main(argv=None):
     """Entry point of ``ce-grade``; returns the exit status."""
     logging.basicConfig(level=logging.WARNING, format="ce-grade: %(levelname)s: %(message)s")
@@ -686,6 +714,7 @@ def main(argv=None):
         "check": _cmd_check,
         "release": _cmd_release,
         "demo": _cmd_demo,
+        "report": _cmd_report,
     }
     try:
         return handlers[args.command](args)

@@ -98,6 +98,8 @@ def test_autograde_grades_a_class_into_outputs_and_the_gradebook(tmp_path, cours
 
     grades = read_grades(out)
     assert set(grades) == {"correct_reference", "mc_sign_flipped", "not_a_notebook", "no_notebook"}
+    assert (out / "class-report.html").is_file() and "class report:" in captured.out
+    assert cli.main(["report", str(out), "--course-root", str(course)]) == 0
     assert grades["correct_reference"]["score"] == grades["correct_reference"]["max_score"]
     assert "sign_flipped" in grades["mc_sign_flipped"]["misconceptions"]
     assert grades["not_a_notebook"]["status"] == "failed" and grades["not_a_notebook"]["reason"]
