@@ -1,0 +1,142 @@
+"""Attacks on the grader by a student who has read its source, each asserting that it holds.
+
+The student is root in the sandbox, calls libc through ctypes, forks, walks the file system
+and may run before, after or at the same time as another student's notebook in the same warm
+process. A test here passes when the boundary holds.
+"""
+
+import secrets
+
+import pytest
+
+from autograder.sandbox.launcher import Limits, Sandbox
+from autograder.sandbox.view import LessonView
+
+VIEW = LessonView(
+    lesson="test_redteam",
+    packages=("numpy", "matplotlib"),
+    absent=("softmax", "cross_entropy", "symbolic", "dynamics", "regression"),
+)
+
+pytestmark = pytest.mark.usefixtures("bubblewrap")
+
+
+def _answer(cells, name, *args, view=VIEW, **limits):
+    with Sandbox(Limits(**limits), view) as box:
+        ready = box.start(cells)
+        response = box.request({"op": "call", "name": name, "cases": [list(args)]})
+    assert ready["cell_errors"] == [], ready
+    answer = response["answers"][0]
+    assert "value" in answer, answer
+    return answer["value"]
+
+
+# --- what one notebook leaves for the next ---------------------------------------------------
+
+PLANT = r"""
+import os, sys, zipfile
+
+def plant(token):
+    # Every folder of the view outside the notebook's own /tmp and /dev/shm, and the places
+    # on sys.path searched before the standard library (a module there shadows it).
+    made = []
+    for folder, dirs, files in os.walk("/"):
+        if folder.startswith(("/tmp", "/dev/shm")) or folder.count("/") > 6:
+            dirs[:] = []
+            continue
+        if folder.startswith("/usr/") and not folder.startswith("/usr/local"):
+            dirs[:] = []
+        path = os.path.join(folder, token + ".py")
+        try:
+            with open(path, "w") as handle:
+                handle.write("PLANTED = True\n")
+            made.append(path)
+        except OSError:
+            pass
+    for entry in sys.path:
+        if entry.endswith(".zip"):
+            try:
+                with zipfile.ZipFile(entry, "w") as archive:
+                    archive.writestr(token + ".py", "PLANTED = True\n")
+                made.append(entry)
+            except OSError:
+                pass
+    return len(made)
+"""
+
+FIND = r"""
+import importlib, os
+
+def find(token):
+    found = 0
+    for folder, dirs, files in os.walk("/"):
+        if folder.startswith("/usr/") and not folder.startswith("/usr/local"):
+            dirs[:] = []
+        found += sum(token in name for name in dirs + files)
+    try:
+        importlib.invalidate_caches()
+        importlib.import_module(token)
+        found += 1
+    except ImportError:
+        pass
+    return found
+"""
+
+
+def test_a_notebook_can_write_nothing_the_next_notebook_sees():
+    # A writable root of the view (/, /sbx/site, /etc, /dev, the interpreter's lib folder
+    # holding python3X.zip) would be shared by every notebook of the warm process: a module
+    # planted in /sbx/site shadows the standard library for the next student's code.
+    token = "ce_redteam_" + secrets.token_hex(6)
+    planted = _answer([PLANT], "plant", token)
+    found = _answer([FIND], "find", token)
+    assert (int(planted), int(found)) == (0, 0)
+
+
+def _concurrently(*calls):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(len(calls)) as pool:
+        futures = [pool.submit(call) for call in calls]
+        return [future.result() for future in futures]
+
+
+def test_notebooks_graded_at_once_share_no_terminal():
+    # /dev/pts is a devpts of the warm process: a terminal one notebook opens there would be
+    # visible to (and writable by) a notebook graded at the same time.
+    holder = [
+        "import os, time\nmaster, follower = os.openpty()\n"
+        "name = os.ttyname(follower)\ntime.sleep(3)\n"
+        "def held():\n    return name"
+    ]
+    looker = [
+        "import os, time\ntime.sleep(1.5)\nseen = sorted(os.listdir('/dev/pts'))\n"
+        "def look():\n    return ' '.join(seen)"
+    ]
+    _, seen = _concurrently(lambda: _answer(holder, "held"), lambda: _answer(looker, "look"))
+    assert seen in ("", "ptmx"), seen
+
+
+def test_a_fork_bomb_neither_stops_nor_refuses_notebooks_graded_at_the_same_time():
+    # The warm process and its control group are shared: a notebook holding every process
+    # the group allows made the warm process's fork fail, which ended the warm process, and
+    # every notebook graded at that moment was scored as killed "for memory".
+    import time
+
+    _answer(["def f():\n    return 0"], "f")  # the shared warm process is started
+    bomb = [
+        "import os, time\nheld = 0\nwhile True:\n    try:\n        if os.fork() == 0:\n"
+        "            time.sleep(60)\n            os._exit(0)\n        held += 1\n"
+        "    except OSError:\n        break\ntime.sleep(3)\ndef f():\n    return held"
+    ]
+    running = ["import time\ntime.sleep(2.5)\ndef f():\n    return 3"]
+
+    def later():
+        time.sleep(1.5)  # while the bomb holds every process
+        return _answer(["def f():\n    return 2"], "f")
+
+    held, ran, started = _concurrently(
+        lambda: _answer(bomb, "f"), lambda: _answer(running, "f"), later
+    )
+    assert held > 0
+    assert (ran, started) == (3, 2)
