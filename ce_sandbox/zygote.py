@@ -106,11 +106,20 @@ def serve(sock):
                 continue
             sys.stdout.flush()
             sys.stderr.flush()
-            pid = os.fork()
+            try:
+                pid = os.fork()
+            except OSError as error:
+                # No process left (the notebooks graded now hold every one the control group
+                # allows): this notebook cannot start, the others go on.
+                pid = None
+                failure = f"cannot start a worker ({error.strerror})"
             if pid == 0:
                 _child(sock, fds, request)
             for fd in fds:
                 os.close(fd)
+            if pid is None:
+                _reply(sock, {"error": failure})
+                continue
             children.add(pid)
             _reply(sock, {"pid": pid})
         elif op in ("wait", "kill"):

@@ -172,6 +172,7 @@ class Sandbox:
         self.isolation = limits.isolation
         self._built = None
         self._warm = None
+        self._own_warm = None
         self._pid = None
         self._process = None
         self._to_worker = None
@@ -181,6 +182,7 @@ class Sandbox:
         self._output_exceeded = False
         self._deadline = None
         self._exit_code = None
+        self._warm_failed = False
         self._drainer = None
         self._finish_lock = threading.Lock()
 
@@ -247,12 +249,26 @@ class Sandbox:
             raise SandboxError("start", BWRAP_MISSING)
         try:
             self._warm = warm.warm_process(self._built, bwrap)
-            self._pid = self._warm.spawn(child_fds, **self._resources())
+            try:
+                self._pid = self._warm.spawn(child_fds, **self._resources())
+            except warm.WarmRequestRefused:
+                # The shared warm process cannot fork (a notebook graded at the same time holds
+                # every process its control group allows): it goes on serving the others, and
+                # this notebook gets a warm process, and a control group, of its own.
+                self._warm = self._own_warm = warm.WarmProcess(self._built, bwrap)
+                self._pid = self._warm.spawn(child_fds, **self._resources())
         except (warm.WarmProcessError, OSError) as error:
-            if self._warm is not None:
-                warm.discard(self._built)
-            self._warm = None
+            self._end_warm()
             raise SandboxError("start", f"the sandbox could not start: {error}") from None
+
+    def _end_warm(self):
+        r"""Stop this notebook's own warm process, or forget a shared one that failed."""
+        if self._own_warm is not None:
+            self._own_warm.close()
+            self._own_warm = None
+        elif self._warm is not None:
+            warm.discard(self._built, self._warm)
+        self._warm = None
 
     def _start_unisolated(self, child_fds):
         resources = self._resources()
@@ -327,9 +343,14 @@ class Sandbox:
             except warm.WarmRequestRefused:
                 code = 128 + signal.SIGKILL  # this worker only; the warm process is fine
             except warm.WarmProcessError:
-                warm.discard(self._built)
+                # The warm process itself stopped (and every worker with it): whatever the
+                # worker was doing, its end is the grader's failure, not the student's.
+                self._end_warm()
+                self._warm_failed = True
                 code = 128 + signal.SIGKILL
             self._pid = None
+            if self._own_warm is not None:
+                self._end_warm()
             # The worker's status comes through the intermediate process: 128 + signal.
             code = -(code - 128) if code > 128 else code
         elif self._process is not None:
@@ -431,6 +452,8 @@ class Sandbox:
 
     def _stopped(self):
         code = self._finish(kill=self._output_exceeded)
+        if self._warm_failed:
+            return SandboxError("start", "the sandbox's warm process stopped during grading")
         if self._output_exceeded:
             return SandboxError(
                 "output", f"the notebook printed more than {self.limits.output_bytes} bytes"

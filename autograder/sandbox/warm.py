@@ -241,12 +241,18 @@ def warm_process(built, bwrap):
         return current
 
 
-def discard(built):
-    r"""Forget (and stop) the warm process of ``built`` after it failed."""
+def discard(built, failed=None):
+    r"""Forget (and stop) the warm process ``failed`` of ``built`` (by default: the current one).
+
+    A warm process another thread has already started in place of ``failed`` is left alone.
+    """
     with _warm_lock:
-        current = _warm.pop(built.view, None)
-    if current is not None and current.owner == os.getpid():
-        current.close()
+        current = _warm.get(built.view)
+        if failed is None or current is failed:
+            _warm.pop(built.view, None)
+        failed = current if failed is None else failed
+    if failed is not None and failed.owner == os.getpid():
+        failed.close()
 
 
 def shutdown():
