@@ -213,6 +213,7 @@ class Sandbox:
         from_worker_read, from_worker_write = os.pipe()
         output_read, output_write = os.pipe()
         child_fds = (to_worker_read, from_worker_write, output_write)
+        os.set_blocking(to_worker_write, False)
         self._to_worker, self._from_worker = to_worker_write, from_worker_read
         self._output = os.fdopen(output_read, "rb", buffering=0)
         try:
@@ -232,7 +233,7 @@ class Sandbox:
             raise SandboxError("start", f"the sandbox could not start ({error})") from None
         if hello.get("op") != "isolated":
             raise SandboxError("start", "the sandbox did not start as expected")
-        self._send({"cells": list(cells)})
+        self._send({"cells": list(cells)}, self.limits.cells_timeout_s)
         return self._receive(self.limits.cells_timeout_s)
 
     def _resources(self):
@@ -302,17 +303,19 @@ class Sandbox:
 
     def request(self, message):
         r"""Send one request and return the worker's answer (within the test time limit)."""
-        self._send(message)
+        self._send(message, self.limits.test_timeout_s)
         return self._receive(self.limits.test_timeout_s)
 
     def close(self):
         r"""Stop the worker and everything it started."""
+        asked = False
         if self._to_worker is not None:
             try:
                 os.write(self._to_worker, encode({"op": "stop"}))
-            except OSError:
+                asked = True
+            except OSError:  # the worker is gone, or never read and its pipe is full
                 pass
-        self._finish(kill=False)
+        self._finish(kill=not asked)
         for fd in (self._to_worker, self._from_worker):
             if fd is not None:
                 try:
@@ -395,15 +398,34 @@ class Sandbox:
         finally:
             stream.close()
 
-    def _send(self, message):
+    def _send(self, message, timeout):
+        # The pipe does not block: a worker that never reads (the pipe full of requests)
+        # is stopped at the deadline instead of holding the grader forever.
         data = encode(message)
+        deadline = min(time.monotonic() + timeout, self._deadline)
+        selector = selectors.DefaultSelector()
+        selector.register(self._to_worker, selectors.EVENT_WRITE)
         try:
             view = memoryview(data)
             while view:
-                written = os.write(self._to_worker, view)
+                if self._output_exceeded:
+                    raise self._stopped()
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    if self._exit_code is None:
+                        self._finish(kill=True)
+                    raise SandboxError("timeout", self._timeout_message(timeout))
+                if not selector.select(min(remaining, 0.25)):
+                    continue
+                try:
+                    written = os.write(self._to_worker, view)
+                except BlockingIOError:
+                    continue
                 view = view[written:]
         except OSError:
             raise self._stopped() from None
+        finally:
+            selector.close()
 
     def _receive(self, timeout):
         deadline = min(time.monotonic() + timeout, self._deadline)

@@ -140,3 +140,48 @@ def test_a_fork_bomb_neither_stops_nor_refuses_notebooks_graded_at_the_same_time
     )
     assert held > 0
     assert (ran, started) == (3, 2)
+
+
+# --- the grader's pipes ----------------------------------------------------------------------
+
+
+def _in_time(call, seconds):
+    r"""Return ``call()``'s result, failing (not hanging) when it takes over ``seconds``."""
+    import threading
+
+    outcome = []
+    thread = threading.Thread(target=lambda: outcome.append(call()), daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert outcome, f"still running after {seconds} s: the grader waits without a deadline"
+    return outcome[0]
+
+
+def test_requests_the_notebook_never_reads_do_not_hang_the_grader():
+    # The notebook says it is ready and answers every request itself, straight on the pipe,
+    # without ever reading one: the requests fill the pipe (lesson 5's digits fill it in one
+    # notebook), and writing the next one waited forever.
+    import numpy as np
+
+    from autograder.sandbox.launcher import SandboxError
+
+    cells = [
+        "import os, time\nfrom ce_sandbox.wire import encode\n"
+        "os.write(4, encode({'op': 'ready', 'cell_errors': []}))\n"
+        "for _ in range(20):\n    time.sleep(0.2)  # one answer per request\n"
+        "    os.write(4, encode({'op': 'answers', 'answers': []}))\n"
+        "time.sleep(600)"
+    ]
+    request = {"op": "call", "name": "f", "cases": [[np.zeros(4000)]]}  # 32 kB
+
+    def grade():
+        with Sandbox(Limits(test_timeout_s=2.0, notebook_timeout_s=20.0), VIEW) as box:
+            box.start(cells)
+            try:
+                for _ in range(10):
+                    box.request(request)
+            except SandboxError as error:
+                return error.kind
+        return "answered"
+
+    assert _in_time(grade, 9) == "timeout"
