@@ -204,6 +204,13 @@ class Sandbox:
             kind when the student's code stopped it while the cells ran.
         """
         try:
+            setup = encode({"cells": list(cells)})
+        except WireError:
+            # The notebook's own size, not the grader's failure: no worker is started.
+            raise SandboxError(
+                "protocol", "the notebook's code is too large to run (over 1 MiB of source)"
+            ) from None
+        try:
             self._built = built_view(self.view)
         except (OSError, ValueError) as error:
             raise SandboxError(
@@ -233,7 +240,7 @@ class Sandbox:
             raise SandboxError("start", f"the sandbox could not start ({error})") from None
         if hello.get("op") != "isolated":
             raise SandboxError("start", "the sandbox did not start as expected")
-        self._send({"cells": list(cells)}, self.limits.cells_timeout_s)
+        self._send(setup, self.limits.cells_timeout_s)
         return self._receive(self.limits.cells_timeout_s)
 
     def _resources(self):
@@ -303,7 +310,7 @@ class Sandbox:
 
     def request(self, message):
         r"""Send one request and return the worker's answer (within the test time limit)."""
-        self._send(message, self.limits.test_timeout_s)
+        self._send(encode(message), self.limits.test_timeout_s)
         return self._receive(self.limits.test_timeout_s)
 
     def close(self):
@@ -398,10 +405,9 @@ class Sandbox:
         finally:
             stream.close()
 
-    def _send(self, message, timeout):
+    def _send(self, data, timeout):
         # The pipe does not block: a worker that never reads (the pipe full of requests)
         # is stopped at the deadline instead of holding the grader forever.
-        data = encode(message)
         deadline = min(time.monotonic() + timeout, self._deadline)
         selector = selectors.DefaultSelector()
         selector.register(self._to_worker, selectors.EVENT_WRITE)

@@ -185,3 +185,32 @@ def test_requests_the_notebook_never_reads_do_not_hang_the_grader():
         return "answered"
 
     assert _in_time(grade, 9) == "timeout"
+
+
+# --- crafted notebooks -------------------------------------------------------------------
+
+
+def _notebook(folder, lesson, *sources):
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in sources]
+    path = folder / lesson / f"{lesson}.ipynb"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(nbformat.writes(notebook))
+    return path
+
+
+def test_more_code_than_a_frame_holds_is_the_notebooks_failure_said_plainly(tmp_path):
+    # A 20 MiB notebook is read, but its cells must fit one frame (1 MiB): the grader
+    # stopped "unexpectedly" after starting a worker it then waited on.
+    import time
+
+    from autograder.grading import grade_notebook
+
+    path = _notebook(tmp_path, "lesson1_softmax_loss", "x = '" + "a" * 1_200_000 + "'")
+    started = time.monotonic()
+    report = grade_notebook(path, secret=b"redteam", course_root=tmp_path)
+    assert time.monotonic() - started < 2.0
+    assert report["status"] == "failed" and report["score"] == 0.0
+    assert "too large" in report["reason"] and "unexpectedly" not in report["reason"]
