@@ -214,3 +214,77 @@ def test_more_code_than_a_frame_holds_is_the_notebooks_failure_said_plainly(tmp_
     assert time.monotonic() - started < 2.0
     assert report["status"] == "failed" and report["score"] == 0.0
     assert "too large" in report["reason"] and "unexpectedly" not in report["reason"]
+
+
+# --- what one notebook's processes may take together --------------------------------------
+
+MANY_LARGE = """
+import os, time
+import numpy as np
+
+children = []
+for _ in range(3):
+    pid = os.fork()
+    if pid == 0:
+        try:
+            block = np.ones(400 * 2**20 // 8)  # 400 MiB each, under the 512 MiB of one process
+        except MemoryError:
+            os._exit(1)
+        time.sleep(30)
+        os._exit(0)
+    children.append(pid)
+time.sleep(2)
+
+def alive():
+    return sum(os.waitpid(pid, os.WNOHANG)[0] == 0 for pid in children)
+"""
+
+
+def test_the_memory_limit_bounds_a_notebooks_processes_together():
+    # RLIMIT_AS bounds one process: a notebook forking up to the pids limit could take that
+    # many times its memory and leave a notebook graded at the same time, or the machine,
+    # without any.
+    from autograder.sandbox import warm
+
+    group = warm.NotebookGroup(None, memory_bytes=1 << 30, processes=1)
+    available = bool(group.paths)
+    group.remove()
+    if not available:
+        pytest.skip("no memory control group can be made here")
+    assert _answer([MANY_LARGE], "alive", memory_mb=512) <= 1
+
+
+def test_a_fork_bomb_takes_at_most_its_notebooks_share_of_processes():
+    from autograder.sandbox import warm
+
+    bomb = [
+        "import os, time\nheld = 0\nwhile True:\n    try:\n        if os.fork() == 0:\n"
+        "            time.sleep(60)\n            os._exit(0)\n        held += 1\n"
+        "    except OSError:\n        break\ndef f():\n    return held"
+    ]
+    held = _answer(bomb, "f")
+    assert 0 < held < warm.PIDS_MAX
+    if warm._warm[VIEW].pids.available:
+        assert held <= warm.PROCESSES_PER_NOTEBOOK
+
+
+def test_a_refused_spawn_neither_stops_the_shared_warm_process_nor_its_notebook(monkeypatch):
+    # When the shared warm process cannot fork (notebooks graded at the same time hold every
+    # process its group allows), it went down with all of them; now it goes on, and the
+    # refused notebook is graded in a warm process of its own.
+    from autograder.sandbox import warm
+
+    _answer(["def f():\n    return 0"], "f")
+    shared = warm._warm[VIEW]
+    original = warm.WarmProcess.spawn
+
+    def refuse_once(self, fds, **resources):
+        if self is shared:
+            raise warm.WarmRequestRefused(
+                "cannot start a worker (Resource temporarily unavailable)"
+            )
+        return original(self, fds, **resources)
+
+    monkeypatch.setattr(warm.WarmProcess, "spawn", refuse_once)
+    assert _answer(["def f():\n    return 4"], "f") == 4
+    assert warm._warm[VIEW] is shared and shared.alive()
