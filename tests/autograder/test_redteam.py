@@ -288,3 +288,19 @@ def test_a_refused_spawn_neither_stops_the_shared_warm_process_nor_its_notebook(
     monkeypatch.setattr(warm.WarmProcess, "spawn", refuse_once)
     assert _answer(["def f():\n    return 4"], "f") == 4
     assert warm._warm[VIEW] is shared and shared.alive()
+
+
+def test_a_notebook_of_repeated_cell_ids_does_not_flood_the_graders_terminal(tmp_path, capfd):
+    import json
+    import warnings
+
+    from autograder.grading import read_notebook
+
+    cell = {"cell_type": "code", "source": "x = 1", "metadata": {}, "outputs": [], "id": "a"}
+    notebook = {"cells": [cell] * 3000, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    path = tmp_path / "lesson1_softmax_loss.ipynb"
+    path.write_text(json.dumps(notebook))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert len(read_notebook(path)["cells"]) == 3000
+    assert caught == [] and capfd.readouterr().err == ""
