@@ -24,7 +24,7 @@ import time
 
 _MAX_MESSAGE = 65536
 #: Control groups a spawn request may ask the worker to join (``cgroup.procs`` files).
-_MAX_GROUPS = 2
+_MAX_GROUPS = 3
 WORKDIR = "/tmp/work"
 
 

@@ -131,28 +131,34 @@ def _own_group(controller):
 class NotebookGroup:
     r"""The control groups of one notebook: limits on all of its processes together.
 
-    ``RLIMIT_AS`` bounds each process, and a notebook may fork: here its processes together
-    may be at most ``processes`` (a ``pids`` group inside the warm process's) and use at most
-    ``memory_bytes`` (a ``memory`` group inside this process's own), so that a fork bomb or
-    many large processes leave a notebook graded at the same time what it needs. This
-    process creates the groups and opens their ``cgroup.procs``; the notebook's first process,
-    forked by the warm process, joins them through those files before anything else runs.
-    Where a group cannot be made (cgroup v2, no permission) the notebook goes without it.
+    ``RLIMIT_AS`` and ``RLIMIT_CPU`` bound each process, and a notebook may fork: here its
+    processes together may be at most ``processes`` (a ``pids`` group inside the warm
+    process's), use at most ``memory_bytes`` (a ``memory`` group inside this process's own)
+    and share one CPU weight (a ``cpu`` group inside this process's own), so that a fork bomb,
+    many large processes or many busy ones leave a notebook graded at the same time what it
+    needs. This process creates the groups and opens their ``cgroup.procs``; the notebook's
+    first process, forked by the warm process, joins them through those files before
+    anything else runs. Where a group cannot be made (cgroup v2, no permission) the notebook
+    goes without it.
     """
 
     def __init__(self, pids_parent, *, memory_bytes, processes):
         name = f"nb-{os.getpid()}-{next(_counter)}"
         wanted = []
         if pids_parent is not None:
-            wanted.append((pids_parent / name, [("pids.max", processes)]))
+            wanted.append(("pids", pids_parent / name, [("pids.max", processes)]))
         memory = _own_group("memory")
         if memory is not None:
             limits = [("memory.limit_in_bytes", memory_bytes)]
             if (memory / "memory.memsw.limit_in_bytes").exists():
                 limits.append(("memory.memsw.limit_in_bytes", memory_bytes))
-            wanted.append((memory / f"ce-grade-{name}", limits))
-        self.paths, self.fds = [], []
-        for path, settings in wanted:
+            wanted.append(("memory", memory / f"ce-grade-{name}", limits))
+        cpu = _own_group("cpu")
+        if cpu is not None:
+            # The notebook's processes share one weight, however many sessions they make.
+            wanted.append(("cpu", cpu / f"ce-grade-{name}", []))
+        self.controllers, self.paths, self.fds = [], [], []
+        for controller, path, settings in wanted:
             try:
                 path.mkdir()
             except OSError:
@@ -164,6 +170,7 @@ class NotebookGroup:
             except OSError:
                 _rmdir(path)
                 continue
+            self.controllers.append(controller)
             self.paths.append(path)
             self.fds.append(fd)
 

@@ -247,7 +247,7 @@ def test_the_memory_limit_bounds_a_notebooks_processes_together():
     from autograder.sandbox import warm
 
     group = warm.NotebookGroup(None, memory_bytes=1 << 30, processes=1)
-    available = bool(group.paths)
+    available = "memory" in group.controllers
     group.remove()
     if not available:
         pytest.skip("no memory control group can be made here")
@@ -304,3 +304,33 @@ def test_a_notebook_of_repeated_cell_ids_does_not_flood_the_graders_terminal(tmp
         warnings.simplefilter("always")
         assert len(read_notebook(path)["cells"]) == 3000
     assert caught == [] and capfd.readouterr().err == ""
+
+
+def test_many_busy_sessions_do_not_starve_a_notebook_graded_at_the_same_time():
+    # Each busy child in a session of its own is its own scheduling group: forty of them left
+    # a notebook graded at the same time a fortieth of the machine, and its test timed out.
+    import time
+
+    from autograder.sandbox import warm
+
+    group = warm.NotebookGroup(None, memory_bytes=1 << 30, processes=1)
+    available = "cpu" in group.controllers
+    group.remove()
+    if not available:
+        pytest.skip("no cpu control group can be made here")
+    _answer(["def f():\n    return 0"], "f")
+    hog = [
+        "import os, time\nfor _ in range(40):\n    if os.fork() == 0:\n        os.setsid()\n"
+        "        end = time.monotonic() + 3\n        while time.monotonic() < end:\n"
+        "            pass\n        os._exit(0)\ntime.sleep(2.5)\ndef f():\n    return 1"
+    ]
+    work = [
+        "import time\ndef f():\n    start = time.process_time()\n"
+        "    while time.process_time() - start < 0.15:\n        pass\n    return 2"
+    ]
+
+    def later():
+        time.sleep(0.8)
+        return _answer(work, "f", test_timeout_s=2.0)
+
+    assert _concurrently(lambda: _answer(hog, "f"), later) == [1, 2]
