@@ -61,6 +61,22 @@ def plant(token):
                 made.append(entry)
             except OSError:
                 pass
+    # In a user and mount namespace of its own (root there), remount the view writable.
+    child = os.fork()
+    if child == 0:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.unshare(0x10000000 | 0x00020000)
+        for target in (b"/", b"/sbx/site", b"/dev"):
+            libc.mount(None, target, None, 0x20 | 0x1000, None)  # MS_REMOUNT | MS_BIND
+            libc.mount(None, target, None, 0x20, None)  # MS_REMOUNT
+        try:
+            open(os.path.join("/sbx/site", token + ".py"), "w").close()
+            os._exit(1)
+        except OSError:
+            os._exit(0)
+    made += [child] * os.waitstatus_to_exitcode(os.waitpid(child, 0)[1])
     return len(made)
 """
 
