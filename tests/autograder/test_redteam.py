@@ -350,3 +350,68 @@ def test_many_busy_sessions_do_not_starve_a_notebook_graded_at_the_same_time():
         return _answer(work, "f", test_timeout_s=2.0)
 
     assert _concurrently(lambda: _answer(hog, "f"), later) == [1, 2]
+
+
+# --- what the notebook can make the grader say --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [
+        "os._exit(70)",  # the status of a worker that failed before the student's code
+        "os._exit(137)",  # what a killed worker's status looks like through its parents
+        "os.kill(1, signal.SIGINT); time.sleep(30)",  # PID 1 handles SIGINT: it stops
+        "os.kill(os.getpid(), signal.SIGSTOP)",
+    ],
+)
+def test_no_ending_of_its_own_makes_a_notebook_a_grader_failure(ending):
+    # A grader failure is not a grade (the notebook is graded again later): a notebook
+    # that could end as one would never get its zero.
+    from autograder.sandbox.launcher import SandboxError
+
+    cells = [f"import os, signal, time\n{ending}"]
+    with pytest.raises(SandboxError) as stopped:
+        _answer(cells, "f", cells_timeout_s=3.0)
+    assert not stopped.value.grader_failure
+
+
+def test_hidden_inputs_reach_no_feedback_even_when_the_notebook_answers_on_the_pipe(tmp_path):
+    # The notebook says it is ready at once and answers every request from a thread, with an
+    # error repeating the request's inputs: the errors of public cases are shown, so hidden
+    # inputs must never arrive before every public answer is in.
+    import numpy as np
+
+    from autograder.definitions import tests_for_lesson
+    from autograder.grading import grade_notebook
+
+    cells = (
+        "import os, threading\nfrom ce_sandbox.wire import encode, read_frame\n"
+        "def exactly(count):\n    data = b''\n    while len(data) < count:\n"
+        "        data += os.read(3, count - len(data))\n    return data\n"
+        "def answer():\n    while True:\n        request = read_frame(exactly)\n"
+        "        if request.get('op') == 'stop':\n            os._exit(0)\n"
+        "        args = request.get('cases') or request.get('points') or [[]]\n"
+        "        detail = ' '.join(repr(a) for case in args for a in case)[:290]\n"
+        "        reply = [{'error': 'ValueError', 'detail': detail}] * len(args)\n"
+        "        os.write(4, encode({'op': 'answers', 'answers': reply}))\n"
+        "os.write(4, encode({'op': 'ready', 'cell_errors': []}))\n"
+        "threading.Thread(target=answer, daemon=True).start()\n"
+        "import time\ntime.sleep(30)"
+    )
+    lesson = "lesson1_softmax_loss"
+    path = _notebook(tmp_path, lesson, cells)
+    secret = b"redteam"
+    report = grade_notebook(path, secret=secret, course_root=tmp_path)
+    text = str(report)
+    assert "ValueError: array(" in text  # the public inputs came back, as feedback may show
+    for test in tests_for_lesson(lesson):
+        for case in test.cases(hidden=True, secret=secret):
+            if case.hidden:
+                for arg in case.args:
+                    for number in np.ravel(
+                        np.asarray(
+                            list(arg.values()) if isinstance(arg, dict) else arg, dtype=float
+                        )
+                    )[:4]:
+                        shown = repr(float(number))
+                        assert len(shown) < 10 or shown[:10] not in text
