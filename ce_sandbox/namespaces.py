@@ -7,8 +7,9 @@ read-only file view. For every notebook it forks a child that calls :func:`isola
 2. fork again: the grandchild is PID 1 of the new PID namespace, so the notebook sees no
    other process (no other student, not the warm process, not the grader) and every process
    it starts dies with PID 1;
-3. in its own mount namespace, mount fresh, empty ``/tmp`` and ``/dev/shm`` (nothing left by
-   the previous notebook of this warm process is visible);
+3. in its own mount namespace, mount fresh, empty ``/tmp`` and ``/dev/shm`` and a terminal
+   file system ``/dev/pts`` of its own (nothing left by the previous notebook of this warm
+   process, and no terminal a notebook graded at the same time opened, is visible);
 4. drop every capability (effective, permitted, inheritable and the bounding set): the
    student's code cannot unmount those mounts or mount anything, and a user namespace it
    makes itself only locks the inherited mounts further;
@@ -36,6 +37,7 @@ _LINUX_CAPABILITY_VERSION_3 = 0x20080522
 _SYS_CAPSET = 126  # x86_64
 MS_NOSUID = 0x2
 MS_NODEV = 0x4
+MS_NOEXEC = 0x8
 
 _libc = None
 
@@ -79,6 +81,14 @@ def mount_tmpfs(target, size_mb):
     _check(result, f"mount tmpfs on {target}")
 
 
+def mount_devpts(target):
+    r"""Mount a new instance of the terminal file system (no terminal of another) on ``target``."""
+    options = b"newinstance,ptmxmode=0666,mode=0620"
+    flags = ctypes.c_ulong(MS_NOSUID | MS_NOEXEC)
+    result = _lib().mount(b"devpts", os.fsencode(target), b"devpts", flags, options)
+    _check(result, f"mount devpts on {target}")
+
+
 def isolate(*, tmp_size_mb=256):
     r"""Move the calling (single-threaded) process into fresh namespaces.
 
@@ -96,6 +106,8 @@ def isolate(*, tmp_size_mb=256):
     mount_tmpfs("/tmp", tmp_size_mb)
     if os.path.isdir("/dev/shm"):
         mount_tmpfs("/dev/shm", 16)
+    if os.path.isdir("/dev/pts"):
+        mount_devpts("/dev/pts")
     drop_capabilities()
     _check(_lib().prctl(PR_SET_DUMPABLE, 0, 0, 0, 0), "prctl(DUMPABLE)")
     # The student's code does not run as PID 1: the kernel ignores signals a namespace's init

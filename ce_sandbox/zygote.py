@@ -8,7 +8,8 @@ its resource limits and becomes a worker (:func:`ce_sandbox.worker.serve`). No n
 another's state, files or processes.
 
 The trusted side talks to the warm process over a ``SOCK_SEQPACKET`` Unix socket: small JSON
-requests (``spawn`` with three file descriptors attached, ``wait``, ``kill``), one reply each.
+requests (``spawn`` with three file descriptors attached, then the ``cgroup.procs`` files of
+the notebook's own control groups, ``wait``, ``kill``), one reply each.
 Before serving, the warm process sends ``{"ready": true}`` so the trusted side knows the view
 works (the imports succeeded).
 """
@@ -22,6 +23,8 @@ import sys
 import time
 
 _MAX_MESSAGE = 65536
+#: Control groups a spawn request may ask the worker to join (``cgroup.procs`` files).
+_MAX_GROUPS = 3
 WORKDIR = "/tmp/work"
 
 
@@ -37,8 +40,13 @@ def _limit(memory_bytes, cpu_seconds, file_bytes):
 
 
 def _child(sock, fds, request):
-    in_fd, out_fd, output_fd = fds
+    in_fd, out_fd, output_fd, *groups = fds
     try:
+        # First of all, join the notebook's own control groups (opened by the trusted side):
+        # every process the notebook starts is then counted in them.
+        for fd in groups:
+            os.write(fd, b"0")
+            os.close(fd)
         sock.close()
         os.setsid()
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -93,7 +101,7 @@ def serve(sock):
     children = set()
     while True:
         try:
-            data, fds, _, _ = socket.recv_fds(sock, _MAX_MESSAGE, 3)
+            data, fds, _, _ = socket.recv_fds(sock, _MAX_MESSAGE, 3 + _MAX_GROUPS)
         except OSError:
             data, fds = b"", []
         if not data:
@@ -101,16 +109,27 @@ def serve(sock):
         request = json.loads(data)
         op = request.get("op")
         if op == "spawn":
-            if len(fds) != 3:
-                _reply(sock, {"error": "spawn needs three file descriptors"})
+            if not 3 <= len(fds) <= 3 + _MAX_GROUPS:
+                for fd in fds:
+                    os.close(fd)
+                _reply(sock, {"error": "spawn needs three file descriptors and its groups"})
                 continue
             sys.stdout.flush()
             sys.stderr.flush()
-            pid = os.fork()
+            try:
+                pid = os.fork()
+            except OSError as error:
+                # No process left (the notebooks graded now hold every one the control group
+                # allows): this notebook cannot start, the others go on.
+                pid = None
+                failure = f"cannot start a worker ({error.strerror})"
             if pid == 0:
                 _child(sock, fds, request)
             for fd in fds:
                 os.close(fd)
+            if pid is None:
+                _reply(sock, {"error": failure})
+                continue
             children.add(pid)
             _reply(sock, {"pid": pid})
         elif op in ("wait", "kill"):

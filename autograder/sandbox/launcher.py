@@ -172,6 +172,7 @@ class Sandbox:
         self.isolation = limits.isolation
         self._built = None
         self._warm = None
+        self._own_warm = None
         self._pid = None
         self._process = None
         self._to_worker = None
@@ -181,6 +182,7 @@ class Sandbox:
         self._output_exceeded = False
         self._deadline = None
         self._exit_code = None
+        self._warm_failed = False
         self._drainer = None
         self._finish_lock = threading.Lock()
 
@@ -202,6 +204,13 @@ class Sandbox:
             kind when the student's code stopped it while the cells ran.
         """
         try:
+            setup = encode({"cells": list(cells)})
+        except WireError:
+            # The notebook's own size, not the grader's failure: no worker is started.
+            raise SandboxError(
+                "protocol", "the notebook's code is too large to run (over 1 MiB of source)"
+            ) from None
+        try:
             self._built = built_view(self.view)
         except (OSError, ValueError) as error:
             raise SandboxError(
@@ -211,6 +220,7 @@ class Sandbox:
         from_worker_read, from_worker_write = os.pipe()
         output_read, output_write = os.pipe()
         child_fds = (to_worker_read, from_worker_write, output_write)
+        os.set_blocking(to_worker_write, False)
         self._to_worker, self._from_worker = to_worker_write, from_worker_read
         self._output = os.fdopen(output_read, "rb", buffering=0)
         try:
@@ -230,7 +240,7 @@ class Sandbox:
             raise SandboxError("start", f"the sandbox could not start ({error})") from None
         if hello.get("op") != "isolated":
             raise SandboxError("start", "the sandbox did not start as expected")
-        self._send({"cells": list(cells)})
+        self._send(setup, self.limits.cells_timeout_s)
         return self._receive(self.limits.cells_timeout_s)
 
     def _resources(self):
@@ -247,12 +257,26 @@ class Sandbox:
             raise SandboxError("start", BWRAP_MISSING)
         try:
             self._warm = warm.warm_process(self._built, bwrap)
-            self._pid = self._warm.spawn(child_fds, **self._resources())
+            try:
+                self._pid = self._warm.spawn(child_fds, **self._resources())
+            except warm.WarmRequestRefused:
+                # The shared warm process cannot fork (a notebook graded at the same time holds
+                # every process its control group allows): it goes on serving the others, and
+                # this notebook gets a warm process, and a control group, of its own.
+                self._warm = self._own_warm = warm.WarmProcess(self._built, bwrap)
+                self._pid = self._warm.spawn(child_fds, **self._resources())
         except (warm.WarmProcessError, OSError) as error:
-            if self._warm is not None:
-                warm.discard(self._built)
-            self._warm = None
+            self._end_warm()
             raise SandboxError("start", f"the sandbox could not start: {error}") from None
+
+    def _end_warm(self):
+        r"""Stop this notebook's own warm process, or forget a shared one that failed."""
+        if self._own_warm is not None:
+            self._own_warm.close()
+            self._own_warm = None
+        elif self._warm is not None:
+            warm.discard(self._built, self._warm)
+        self._warm = None
 
     def _start_unisolated(self, child_fds):
         resources = self._resources()
@@ -286,17 +310,19 @@ class Sandbox:
 
     def request(self, message):
         r"""Send one request and return the worker's answer (within the test time limit)."""
-        self._send(message)
+        self._send(encode(message), self.limits.test_timeout_s)
         return self._receive(self.limits.test_timeout_s)
 
     def close(self):
         r"""Stop the worker and everything it started."""
+        asked = False
         if self._to_worker is not None:
             try:
                 os.write(self._to_worker, encode({"op": "stop"}))
-            except OSError:
+                asked = True
+            except OSError:  # the worker is gone, or never read and its pipe is full
                 pass
-        self._finish(kill=False)
+        self._finish(kill=not asked)
         for fd in (self._to_worker, self._from_worker):
             if fd is not None:
                 try:
@@ -327,9 +353,14 @@ class Sandbox:
             except warm.WarmRequestRefused:
                 code = 128 + signal.SIGKILL  # this worker only; the warm process is fine
             except warm.WarmProcessError:
-                warm.discard(self._built)
+                # The warm process itself stopped (and every worker with it): whatever the
+                # worker was doing, its end is the grader's failure, not the student's.
+                self._end_warm()
+                self._warm_failed = True
                 code = 128 + signal.SIGKILL
             self._pid = None
+            if self._own_warm is not None:
+                self._end_warm()
             # The worker's status comes through the intermediate process: 128 + signal.
             code = -(code - 128) if code > 128 else code
         elif self._process is not None:
@@ -374,15 +405,33 @@ class Sandbox:
         finally:
             stream.close()
 
-    def _send(self, message):
-        data = encode(message)
+    def _send(self, data, timeout):
+        # The pipe does not block: a worker that never reads (the pipe full of requests)
+        # is stopped at the deadline instead of holding the grader forever.
+        deadline = min(time.monotonic() + timeout, self._deadline)
+        selector = selectors.DefaultSelector()
+        selector.register(self._to_worker, selectors.EVENT_WRITE)
         try:
             view = memoryview(data)
             while view:
-                written = os.write(self._to_worker, view)
+                if self._output_exceeded:
+                    raise self._stopped()
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    if self._exit_code is None:
+                        self._finish(kill=True)
+                    raise SandboxError("timeout", self._timeout_message(timeout))
+                if not selector.select(min(remaining, 0.25)):
+                    continue
+                try:
+                    written = os.write(self._to_worker, view)
+                except BlockingIOError:
+                    continue
                 view = view[written:]
         except OSError:
             raise self._stopped() from None
+        finally:
+            selector.close()
 
     def _receive(self, timeout):
         deadline = min(time.monotonic() + timeout, self._deadline)
@@ -431,6 +480,8 @@ class Sandbox:
 
     def _stopped(self):
         code = self._finish(kill=self._output_exceeded)
+        if self._warm_failed:
+            return SandboxError("start", "the sandbox's warm process stopped during grading")
         if self._output_exceeded:
             return SandboxError(
                 "output", f"the notebook printed more than {self.limits.output_bytes} bytes"

@@ -567,9 +567,11 @@ class BuiltView:
         ]
         for path in self._interpreter_binds:
             args += ["--ro-bind", path, path]
+        hidden = ["/usr/local"]
         for path in self._covered:
             if any(path.startswith(bound + os.sep) for bound in [*self._interpreter_binds, "/usr"]):
                 args += ["--tmpfs", path]
+                hidden.append(path)
         for name, path in sorted(self.entries.items()):
             args += ["--ro-bind", path, f"{SITE}/{name}"]
         args += [
@@ -580,10 +582,15 @@ class BuiltView:
             "/dev",
             "--tmpfs",
             "/tmp",
-            "--chdir",
-            "/tmp",
-            "--clearenv",
         ]
+        # Every file system of the view is shared by all the notebooks of one warm process:
+        # the root bubblewrap builds (/, /sbx/site, /etc, the interpreter's folders), /dev and
+        # the empty tmpfs that hide folders are made read-only once built, so no notebook can
+        # leave a file (a module shadowing the standard library, say) for the next. /tmp stays
+        # writable for the warm process; each notebook mounts its own /tmp and /dev/shm.
+        for path in ["/", "/dev", *hidden]:
+            args += ["--remount-ro", path]
+        args += ["--chdir", "/tmp", "--clearenv"]
         for key, value in sandbox_environment().items():
             args += ["--setenv", key, value]
         return args

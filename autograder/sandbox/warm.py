@@ -4,7 +4,9 @@ The warm process (:mod:`ce_sandbox.zygote`) runs under bubblewrap in the lesson'
 (:mod:`autograder.sandbox.view`) and forks one isolated worker per notebook. This module
 starts it, waits for it to say it is ready (every wait has a deadline), asks it to spawn, wait
 for and kill workers, and puts it in a ``pids`` control group so that a fork bomb in one
-notebook cannot exhaust the machine.
+notebook cannot exhaust the machine. Each notebook's processes also get control groups of
+their own (:class:`NotebookGroup`), so that together they cannot take the processes or the
+memory of a notebook graded at the same time.
 
 bubblewrap's ``--die-with-parent`` ties the sandbox to the *thread* that started it, so a warm
 process is started from the main thread, or else from one long-lived thread of this process.
@@ -26,8 +28,13 @@ from pathlib import Path
 READY_TIMEOUT_S = 60.0
 #: How long one request to a warm process may take (spawn, wait, kill).
 REQUEST_TIMEOUT_S = 20.0
-#: Processes one notebook may have at once (the warm process and the worker included).
+#: Processes the notebooks of one warm process may have at once (the warm process included).
 PIDS_MAX = 128
+#: Processes one notebook may have at once: a fork bomb leaves the rest of ``PIDS_MAX``.
+PROCESSES_PER_NOTEBOOK = 64
+#: Memory a notebook's processes may use together beyond its address-space limit and its
+#: ``/tmp`` (``/dev/shm`` and the kernel's own memory for them).
+MEMORY_HEADROOM_BYTES = 96 * 1024 * 1024
 
 
 class WarmProcessError(RuntimeError):
@@ -108,6 +115,90 @@ def _read(path):
         return ""
 
 
+def _own_group(controller):
+    r"""Return the folder of this process's cgroup v1 group of ``controller``, or None."""
+    root = Path("/sys/fs/cgroup") / controller
+    if not (root / "cgroup.procs").exists():
+        return None
+    for line in _read(Path("/proc/self/cgroup")).splitlines():
+        _, controllers, path = (line.split(":", 2) + ["", ""])[:3]
+        if controller in controllers.split(","):
+            folder = root / path.lstrip("/")
+            return folder if (folder / "cgroup.procs").exists() else None
+    return None
+
+
+class NotebookGroup:
+    r"""The control groups of one notebook: limits on all of its processes together.
+
+    ``RLIMIT_AS`` and ``RLIMIT_CPU`` bound each process, and a notebook may fork: here its
+    processes together may be at most ``processes`` (a ``pids`` group inside the warm
+    process's), use at most ``memory_bytes`` (a ``memory`` group inside this process's own)
+    and share one CPU weight (a ``cpu`` group inside this process's own), so that a fork bomb,
+    many large processes or many busy ones leave a notebook graded at the same time what it
+    needs. This process creates the groups and opens their ``cgroup.procs``; the notebook's
+    first process, forked by the warm process, joins them through those files before
+    anything else runs. Where a group cannot be made (cgroup v2, no permission) the notebook
+    goes without it.
+    """
+
+    def __init__(self, pids_parent, *, memory_bytes, processes):
+        name = f"nb-{os.getpid()}-{next(_counter)}"
+        wanted = []
+        if pids_parent is not None:
+            wanted.append(("pids", pids_parent / name, [("pids.max", processes)]))
+        memory = _own_group("memory")
+        if memory is not None:
+            limits = [("memory.limit_in_bytes", memory_bytes)]
+            if (memory / "memory.memsw.limit_in_bytes").exists():
+                limits.append(("memory.memsw.limit_in_bytes", memory_bytes))
+            wanted.append(("memory", memory / f"ce-grade-{name}", limits))
+        cpu = _own_group("cpu")
+        if cpu is not None:
+            # The notebook's processes share one weight, however many sessions they make.
+            wanted.append(("cpu", cpu / f"ce-grade-{name}", []))
+        self.controllers, self.paths, self.fds = [], [], []
+        for controller, path, settings in wanted:
+            try:
+                path.mkdir()
+            except OSError:
+                continue
+            try:
+                for key, value in settings:
+                    (path / key).write_text(str(int(value)))
+                fd = os.open(path / "cgroup.procs", os.O_WRONLY | os.O_CLOEXEC)
+            except OSError:
+                _rmdir(path)
+                continue
+            self.controllers.append(controller)
+            self.paths.append(path)
+            self.fds.append(fd)
+
+    def close_fds(self):
+        r"""Close this process's copies of the ``cgroup.procs`` files (once sent)."""
+        for fd in self.fds:
+            os.close(fd)
+        self.fds = []
+
+    def remove(self):
+        r"""Remove the groups (their processes have ended, or end within a moment)."""
+        self.close_fds()
+        for path in self.paths:
+            _rmdir(path)
+        self.paths = []
+
+
+def _rmdir(path, attempts=100):
+    for _ in range(attempts):
+        try:
+            path.rmdir()
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            time.sleep(0.02)
+
+
 class WarmProcess:
     r"""A warm process serving one lesson view.
 
@@ -123,6 +214,7 @@ class WarmProcess:
         self.built = built
         self.owner = os.getpid()
         self._lock = threading.Lock()
+        self._groups = {}
         self.pids = PidsGroup()
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         ours.settimeout(REQUEST_TIMEOUT_S)
@@ -195,15 +287,40 @@ class WarmProcess:
             "file_bytes": file_bytes,
             "tmp_mb": tmp_mb,
         }
-        return self._ask(request, fds)["pid"]
+        group = NotebookGroup(
+            self.pids.path,
+            memory_bytes=memory_bytes + tmp_mb * 1024 * 1024 + MEMORY_HEADROOM_BYTES,
+            processes=PROCESSES_PER_NOTEBOOK,
+        )
+        try:
+            pid = self._ask(request, [*fds, *group.fds])["pid"]
+        except BaseException:
+            group.remove()
+            raise
+        group.close_fds()
+        with self._lock:
+            self._groups[pid] = group
+        return pid
 
     def wait(self, pid, timeout=5.0):
         r"""Wait up to ``timeout`` seconds for worker ``pid`` (then kill it); return its code."""
-        return self._ask({"op": "wait", "pid": pid, "timeout": timeout})["code"]
+        try:
+            return self._ask({"op": "wait", "pid": pid, "timeout": timeout})["code"]
+        finally:
+            self._remove_group(pid)
 
     def kill(self, pid):
         r"""Kill worker ``pid`` and everything it started; return its exit code."""
-        return self._ask({"op": "kill", "pid": pid})["code"]
+        try:
+            return self._ask({"op": "kill", "pid": pid})["code"]
+        finally:
+            self._remove_group(pid)
+
+    def _remove_group(self, pid):
+        with self._lock:
+            group = self._groups.pop(pid, None)
+        if group is not None:
+            group.remove()
 
     def close(self):
         r"""Stop the warm process and everything in its sandbox."""
@@ -219,6 +336,10 @@ class WarmProcess:
             except (ProcessLookupError, PermissionError):
                 pass
             self._process.wait()
+        with self._lock:
+            groups, self._groups = list(self._groups.values()), {}
+        for group in groups:
+            group.remove()
         self.pids.remove()
 
 
@@ -241,12 +362,18 @@ def warm_process(built, bwrap):
         return current
 
 
-def discard(built):
-    r"""Forget (and stop) the warm process of ``built`` after it failed."""
+def discard(built, failed=None):
+    r"""Forget (and stop) the warm process ``failed`` of ``built`` (by default: the current one).
+
+    A warm process another thread has already started in place of ``failed`` is left alone.
+    """
     with _warm_lock:
-        current = _warm.pop(built.view, None)
-    if current is not None and current.owner == os.getpid():
-        current.close()
+        current = _warm.get(built.view)
+        if failed is None or current is failed:
+            _warm.pop(built.view, None)
+        failed = current if failed is None else failed
+    if failed is not None and failed.owner == os.getpid():
+        failed.close()
 
 
 def shutdown():
