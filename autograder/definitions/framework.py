@@ -87,6 +87,14 @@ _SAFE_EXCEPTION_NAMES = frozenset(
 ) | {"NotPlainData", "ForbiddenCall"}
 
 
+#: Tolerances of every gradient test: a closed form in float64 is within about 1e-16 of the
+#: reference, while a finite-difference gradient of the student's own loss (which the lessons'
+#: ``ce_lib.gradcheck`` computes) is off by about 1e-10: these accept the first, never the
+#: second (``tests/autograder/test_redteam.py`` checks it on the drawn cases).
+GRADIENT_RTOL = 1e-11
+GRADIENT_ATOL = 1e-13
+
+
 @dataclass(frozen=True)
 class Case:
     r"""One input of a test.

@@ -18,7 +18,7 @@ that runs the lesson's graded code.
 import numpy as np
 
 import autograder.misconceptions as mc
-from autograder.definitions.framework import Case, FunctionTest
+from autograder.definitions.framework import GRADIENT_ATOL, GRADIENT_RTOL, Case, FunctionTest
 from autograder.sandbox.view import LessonView
 
 LESSON = "lesson3_implement"
@@ -158,6 +158,8 @@ TESTS = [
         id="l3_cross_entropy_grad",
         lesson=LESSON,
         name="cross_entropy_grad",
+        rtol=GRADIENT_RTOL,
+        atol=GRADIENT_ATOL,
         points=4,
         description="cross_entropy_grad(z, y): (a - onehot(y)) / N",
         reference=_reference_grad,

@@ -25,7 +25,13 @@ The questions of "check your understanding" are value tests. The graded code may
 
 import numpy as np
 
-from autograder.definitions.framework import Case, FunctionTest, ValueTest
+from autograder.definitions.framework import (
+    GRADIENT_ATOL,
+    GRADIENT_RTOL,
+    Case,
+    FunctionTest,
+    ValueTest,
+)
 from autograder.sandbox.view import LessonView
 
 LESSON = "lesson4_suppress_encourage"
@@ -154,6 +160,8 @@ TESTS = [
         id="l4_several_labels_grad",
         lesson=LESSON,
         name="several_labels_grad",
+        rtol=GRADIENT_RTOL,
+        atol=GRADIENT_ATOL,
         points=3,
         description="several_labels_grad(z, labels): |L| a - indicator(L) for one sample",
         reference=_reference_several,

@@ -20,7 +20,13 @@ compute :math:`(A - Y)/N` with :func:`ce_lib.cross_entropy_grad`. The graded cod
 
 import numpy as np
 
-from autograder.definitions.framework import Case, FunctionTest, ValueTest
+from autograder.definitions.framework import (
+    GRADIENT_ATOL,
+    GRADIENT_RTOL,
+    Case,
+    FunctionTest,
+    ValueTest,
+)
 from autograder.sandbox.view import LessonView
 
 LESSON = "lesson5_digits_regression"
@@ -134,6 +140,8 @@ TESTS = [
         id="l5_weight_gradient",
         lesson=LESSON,
         name="weight_gradient",
+        rtol=GRADIENT_RTOL,
+        atol=GRADIENT_ATOL,
         points=3,
         description="weight_gradient(X, y, W, b): X^T (A - Y) / N",
         reference=_reference_weight_gradient,
@@ -145,6 +153,8 @@ TESTS = [
         id="l5_bias_gradient",
         lesson=LESSON,
         name="bias_gradient",
+        rtol=GRADIENT_RTOL,
+        atol=GRADIENT_ATOL,
         points=2,
         description="bias_gradient(X, y, W, b): the mean over the samples of a_i - y_i",
         reference=_reference_bias_gradient,

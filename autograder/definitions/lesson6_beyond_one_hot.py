@@ -24,7 +24,13 @@ every answer), the descent helpers and SciPy are absent from its sandbox.
 
 import numpy as np
 
-from autograder.definitions.framework import Case, FunctionTest, ValueTest
+from autograder.definitions.framework import (
+    GRADIENT_ATOL,
+    GRADIENT_RTOL,
+    Case,
+    FunctionTest,
+    ValueTest,
+)
 from autograder.sandbox.view import LessonView
 
 LESSON = "lesson6_beyond_one_hot"
@@ -219,6 +225,8 @@ TESTS = [
         id="l6_weighted_grad",
         lesson=LESSON,
         name="weighted_grad",
+        rtol=GRADIENT_RTOL,
+        atol=GRADIENT_ATOL,
         points=3,
         description="weighted_grad(z, y, weight): w_y (a - onehot(y)) / sum of w_y",
         reference=_reference_weighted,
@@ -230,6 +238,8 @@ TESTS = [
         id="l6_soft_target_grad",
         lesson=LESSON,
         name="soft_target_grad",
+        rtol=GRADIENT_RTOL,
+        atol=GRADIENT_ATOL,
         points=3,
         description="soft_target_grad(z, t): (a sum(t) - t) / N for any non-negative t",
         reference=_reference_soft,
@@ -244,6 +254,8 @@ TESTS = [
         id="l6_temperature_grad",
         lesson=LESSON,
         name="temperature_grad",
+        rtol=GRADIENT_RTOL,
+        atol=GRADIENT_ATOL,
         points=2,
         description="temperature_grad(z, y, T): (softmax(z / T) - onehot(y)) / (N T)",
         reference=_reference_temperature,

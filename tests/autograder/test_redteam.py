@@ -415,3 +415,21 @@ def test_hidden_inputs_reach_no_feedback_even_when_the_notebook_answers_on_the_p
                     )[:4]:
                         shown = repr(float(number))
                         assert len(shown) < 10 or shown[:10] not in text
+
+
+def test_finite_differences_of_the_students_own_loss_earn_nothing():
+    # ce_lib.gradcheck is in every lesson's sandbox (the lessons check gradients with it): the
+    # tolerance of the gradient tests is what keeps it from answering them.
+    import ce_lib
+    from autograder.definitions import get_test
+    from ce_lib.gradcheck import numerical_gradient
+
+    def l3(z, y):
+        return numerical_gradient(lambda w: ce_lib.cross_entropy(w, y), z)
+
+    def l5_weights(X, y, W, b):
+        return numerical_gradient(lambda V: ce_lib.cross_entropy(X @ V + b, y), W)
+
+    for test_id, student in (("l3_cross_entropy_grad", l3), ("l5_weight_gradient", l5_weights)):
+        result = get_test(test_id).run_in_process(student, hidden=True, secret=b"red team")
+        assert result.points == 0, (test_id, result.message)
