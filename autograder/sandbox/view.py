@@ -548,6 +548,9 @@ class BuiltView:
         args = [
             "--unshare-all",
             "--unshare-user",
+            # No user namespace can be made inside: less of the kernel within reach of the
+            # student's code (the notebook's own namespaces need none).
+            "--disable-userns",
             "--uid",
             "0",
             "--gid",

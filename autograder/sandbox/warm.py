@@ -64,7 +64,8 @@ class PidsGroup:
     r"""A ``pids`` control group (cgroup v1 or v2) limiting the processes of one sandbox.
 
     ``available`` is False where this process may not create one (not root, no ``pids``
-    controller); the sandbox then limits processes with ``RLIMIT_NPROC`` only.
+    controller): processes are then not limited in number, though every one still ends with
+    its notebook (the notebook's PID namespace dies with its first process).
     """
 
     def __init__(self, pids_max=PIDS_MAX):
