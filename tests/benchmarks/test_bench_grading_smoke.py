@@ -35,3 +35,11 @@ def test_the_scale_benchmark_grades_small_classes_of_every_lesson(bubblewrap):
     assert result.returncode == 0, result.stderr
     assert re.search(r"\|\s*12\s*\|\s*\d+\.\d s\s*\|", result.stdout), result.stdout
     assert "main process peak" in result.stdout
+
+
+def test_the_all_lessons_sample_runs_both_graders(bubblewrap):
+    result = run_benchmark("--all-lessons", "--size", "6")
+    assert result.returncode == 0, result.stderr
+    assert "class: 6 of all six lessons submissions" in result.stdout
+    assert "(target >= 5x)" in result.stdout
+    assert "scores agree on 6 of 6 submissions" in result.stdout
