@@ -519,8 +519,8 @@ def plot_weight_growth(epochs, norms, losses, *, loss_label="validation loss",
             ax.plot(epochs, values, color=PALETTE[i % len(PALETTE)], linewidth=2,
                     linestyle=_LINESTYLES[i % len(_LINESTYLES)], marker="o", markersize=3,
                     label=str(name))  # fmt: skip
-    ax_norm.set_title(r"Size of the weights $\lVert W \rVert$")
-    ax_norm.set_ylabel(r"$\lVert W \rVert$")
+    ax_norm.set_title(r"Size of the weights $\Vert W \Vert$")
+    ax_norm.set_ylabel(r"$\Vert W \Vert$")
     ax_loss.set_title(str(loss_label).capitalize())
     ax_loss.set_ylabel(str(loss_label))
     for ax in (ax_norm, ax_loss):

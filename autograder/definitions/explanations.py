@@ -68,8 +68,9 @@ EXPLANATIONS = {
     ),
     # Lesson 5: softmax regression on digits.
     "l5_weight_gradient_shape": (
-        "(64, 10), the shape of W itself: one partial derivative per weight. In the formula "
-        "X^T (A - Y) / N, X^T has shape (64, N) and A - Y has shape (N, 10)."
+        "(D, K), the shape of W itself, whatever the number N of samples: one partial "
+        "derivative per weight, (64, 10) for the digits. In the formula X^T (A - Y) / N, X^T has "
+        "shape (D, N) and A - Y has shape (N, K); the samples are summed over."
     ),
     "l5_bias_gradient_sum": (
         "0. Each row a_i - Y_i sums to 1 - 1 = 0 (the probabilities sum to one, the one-hot "
@@ -77,8 +78,9 @@ EXPLANATIONS = {
         "biases, as it never changed the sum of the logits in lesson 4."
     ),
     "l5_initial_loss": (
-        "log 10, about 2.302585. Zero weights and biases give equal logits, so a_k = 1/10 for "
-        "every sample and class, and every sample's loss is -log(1/10)."
+        "log K, whatever the data: about 2.302585 for the 10 digits. Zero weights and biases "
+        "give equal logits, so a_k = 1/K for every sample and class, and every sample's loss "
+        "is -log(1/K). A first loss far from log K points to a bug or a bad initialisation."
     ),
     # Lesson 6: beyond one-hot targets.
     "l6_smoothed_gap": (

@@ -1,5 +1,6 @@
 """Tests of ce_lib.plots: the figures plot the right data, in one style, without warnings."""
 
+import io
 import re
 import warnings
 
@@ -381,6 +382,7 @@ def test_weight_growth_plots_norms_and_losses_per_setting():
         assert ax.get_xlabel() == "epoch"
     assert ax_loss.get_ylabel() == "validation loss"
     assert to_hex(ax_norm.lines[0].get_color()) != to_hex(ax_norm.lines[1].get_color())
+    fig.savefig(io.BytesIO(), format="png")  # every label renders (mathtext included)
 
 
 @pytest.mark.parametrize(

@@ -27,8 +27,9 @@ SECRETS = (b"first course", b"second course", b"third course")
 def solution_namespace(lesson):
     r"""Run the imports cell and the solution cells that define functions; return the names.
 
-    Only the solution's function definitions are needed to grade its functions; the magics
-    of the imports cell (``%matplotlib inline``) are skipped.
+    Only the solution's function definitions (and the read-only cells that define what the
+    grader calls) are needed to grade its functions; the magics of the imports cell
+    (``%matplotlib inline``) are skipped.
     """
     namespace = {}
     for cell in read_notebook(solution_path(lesson)).cells:
@@ -36,7 +37,9 @@ def solution_namespace(lesson):
             continue
         meta = cell.metadata.get("nbgrader", {})
         is_imports = cell.get("id", "").endswith("-imports")
-        if is_imports or (meta.get("solution") and "def " in cell.source):
+        # Answer cells, and read-only cells that define what the grader calls (lesson 5).
+        defines = meta.get("solution") or (meta.get("locked") and not meta.get("grade"))
+        if is_imports or (defines and "def " in cell.source):
             source = "\n".join(
                 line for line in cell.source.splitlines() if not line.startswith("%")
             )
