@@ -14,7 +14,8 @@ model's weights the samples share parameters and only small enough steps lower t
 The functions record every step so the lessons can plot and check it:
 :func:`descend_logits` (one label, optionally label smoothing),
 :func:`descend_logits_several_labels` (the summed loss of an implementation that accepts
-several labels for one sample),
+several labels for one sample), :func:`record_descent` (the record of logits computed
+elsewhere, for instance by a learner's own step function),
 :func:`train_linear` (a linear model on a batch) and :func:`check_sign_facts`.
 
 Classes are counted from 0 here, as in ``ce_lib.cross_entropy``.
@@ -38,6 +39,7 @@ __all__ = [
     "check_sign_facts",
     "descend_logits",
     "descend_logits_several_labels",
+    "record_descent",
     "several_labels_loss_and_grad",
     "smoothed_target",
     "train_linear",
@@ -234,6 +236,89 @@ def descend_logits(z, y, *, lr=1.0, n_steps=20, label_smoothing=0.0):
         losses=losses,
         target=smoothed_target(y, z.shape[0], eps),
         labels=(y,),
+        lr=lr,
+        label_smoothing=eps,
+    )
+
+
+def record_descent(logits, labels, *, lr, label_smoothing=0.0):
+    r"""The record of a descent whose logits were computed elsewhere, step by step.
+
+    A lesson moves the logits with the learner's own step function; this turns the rows
+    ``logits[s]`` (the logits after ``s`` steps) into the :class:`LogitDescent` that the
+    figures of :mod:`ce_lib.plots` draw. Probabilities, gradients and losses are computed
+    here from the logits, for the target of ``labels``:
+
+    * one label ``y`` (an int or a one-element sequence): :math:`J = -\sum_k t_k \log a_k`
+      with the one-hot or, with ``label_smoothing``, the smoothed target :math:`t`, and the
+      gradient :math:`a - t`;
+    * several labels :math:`L`: the summed loss :math:`-\sum_{k \in L} \log a_k` and its
+      gradient :math:`|L|\, a - \mathbb{1}_L` (``target`` is :math:`\mathbb{1}_L / |L|`).
+
+    The step sizes are not checked against ``lr``: a wrong step function gives a record of
+    its own path, with the gradients the loss really has along it.
+
+    Parameters
+    ----------
+    logits : array_like, shape (n_steps + 1, n_classes)
+        Row 0 is the start.
+    labels : int or sequence of int
+        The true class, or several distinct classes.
+    lr : float
+        The learning rate the steps used (shown in figure titles).
+    label_smoothing : float, default 0.0
+        Only with one label.
+
+    Returns
+    -------
+    LogitDescent
+
+    Examples
+    --------
+    >>> d = descend_logits([1.0, 2.0, 0.5], 0, lr=1.0, n_steps=3)
+    >>> again = record_descent(d.logits, 0, lr=1.0)
+    >>> bool(np.allclose(again.gradients, d.gradients) and np.allclose(again.losses, d.losses))
+    True
+    """
+    try:
+        logits = np.array(logits, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            f"logits: expected an array of shape (n_steps + 1, n_classes), got {logits!r}."
+        ) from error
+    if logits.ndim != 2 or logits.shape[0] < 1 or logits.shape[1] < 2:
+        raise ValueError(
+            "logits: expected the logits after 0, 1, ..., n_steps steps, shape "
+            f"(n_steps + 1, n_classes) with n_classes >= 2, got shape {logits.shape}."
+        )
+    bad = np.argwhere(~np.isfinite(logits))
+    if bad.size:
+        step, k = (int(i) for i in bad[0])
+        raise ValueError(f"logits: expected finite logits, got {logits[step, k]} at step {step}.")
+    n_classes = logits.shape[1]
+    if isinstance(labels, numbers.Integral) and not isinstance(labels, bool | np.bool_):
+        labels = [labels]
+    labels = _check_label_set(labels, n_classes)
+    lr = _check_positive(lr, "lr")
+    eps = _check_smoothing(label_smoothing)
+    if len(labels) > 1 and eps > 0:
+        raise ValueError("label_smoothing: only for one label, got several labels with smoothing.")
+    log_a = log_softmax(logits, axis=-1)
+    probabilities = np.exp(log_a)
+    if len(labels) == 1:
+        target = smoothed_target(labels[0], n_classes, eps)
+        weight = 1.0
+    else:
+        target = np.zeros(n_classes)
+        target[list(labels)] = 1.0 / len(labels)
+        weight = float(len(labels))
+    return LogitDescent(
+        logits=logits,
+        probabilities=probabilities,
+        gradients=weight * (probabilities - target),
+        losses=-weight * (log_a * target).sum(axis=1),
+        target=target,
+        labels=labels,
         lr=lr,
         label_smoothing=eps,
     )

@@ -26,7 +26,7 @@ from matplotlib.ticker import MaxNLocator
 from PIL import Image
 from scipy.special import expit
 
-from ce_lib.dynamics import LinearDescent, LogitDescent, descend_logits
+from ce_lib.dynamics import LinearDescent, LogitDescent, descend_logits, record_descent
 from ce_lib.softmax import softmax
 from ce_lib.validation import check_step
 
@@ -40,6 +40,7 @@ __all__ = [
     "animate_descent",
     "class_color",
     "interactive_suppress_encourage",
+    "logit_descent",
     "plot_binary_sigmoid",
     "plot_confusion_matrix",
     "plot_cross_entropy_vs_squared_error",
@@ -55,6 +56,7 @@ __all__ = [
     "plot_suppress_encourage",
     "plot_temperature",
     "plot_trajectories",
+    "plot_weight_growth",
     "plot_weight_images",
     "save_descent_animation",
 ]
@@ -302,6 +304,37 @@ def _step_title(descent, step):
     return f"Step {step} of {descent.n_steps}, lr = {descent.lr:g}, {_what(descent)}"
 
 
+def logit_descent(logits, labels, *, lr, label_smoothing=0.0):
+    r"""The record that the descent figures draw, from logits computed step by step.
+
+    A lesson runs the descent with the learner's own step function and keeps the logits
+    after every step; this turns them into the :class:`~ce_lib.dynamics.LogitDescent` that
+    :func:`plot_descent_step`, :func:`plot_trajectories`, :func:`plot_gradient_per_class`
+    and :func:`animate_descent` take. It is :func:`ce_lib.dynamics.record_descent`: the
+    probabilities, gradients and losses are computed from the logits.
+
+    Parameters
+    ----------
+    logits : array_like, shape (n_steps + 1, n_classes)
+        Row ``s``: the logits after ``s`` steps.
+    labels : int or sequence of int
+        The true class, or several labels.
+    lr : float
+    label_smoothing : float, default 0.0
+
+    Returns
+    -------
+    LogitDescent
+
+    Examples
+    --------
+    >>> d = logit_descent([[0.0, 0.0], [0.5, -0.5]], 0, lr=1.0)
+    >>> d.n_steps, d.gradients[0].tolist()
+    (1, [-0.5, 0.5])
+    """
+    return record_descent(logits, labels, lr=lr, label_smoothing=label_smoothing)
+
+
 def _check_logit_descent(descent):
     if not isinstance(descent, LogitDescent):
         raise ValueError(
@@ -431,6 +464,69 @@ def plot_loss_curve(losses, *, test_losses=None, title="Training loss", loss_flo
     ax.set_title(str(title))
     ax.set_xlabel("step")
     ax.set_ylabel("mean loss $J$")
+    return fig
+
+
+def plot_weight_growth(epochs, norms, losses, *, loss_label="validation loss",
+                       title="Weights and loss over training", figsize=(10.0, 3.6)):  # fmt: skip
+    r"""The size of the weights and a loss over training, one line per setting.
+
+    Drawn to compare training without and with an L2 penalty: without it the norm
+    :math:`\lVert W \rVert` of a model that fits its training data keeps growing; with it
+    the norm levels off.
+
+    Parameters
+    ----------
+    epochs : array_like, shape (n_points,)
+        The epochs at which the values were taken.
+    norms, losses : dict of str to array_like, shape (n_points,)
+        Per setting (the legend entry), :math:`\lVert W \rVert` and the loss at ``epochs``;
+        both dicts have the same keys.
+    loss_label : str, default "validation loss"
+    title : str
+    figsize : (float, float)
+
+    Returns
+    -------
+    Figure
+        ``fig.axes[0].lines[i]`` is the norm of the ``i``-th setting, ``fig.axes[1].lines[i]``
+        its loss.
+
+    Examples
+    --------
+    >>> fig = plot_weight_growth([1, 2], {"l2 = 0": [1.0, 2.0]}, {"l2 = 0": [0.3, 0.2]})
+    >>> fig.axes[0].lines[0].get_ydata().tolist()
+    [1.0, 2.0]
+    """
+    epochs = _check_curve(epochs, "epochs")
+    if not isinstance(norms, dict) or not isinstance(losses, dict) or not norms:
+        raise ValueError("norms, losses: expected two dicts from a setting's name to its values.")
+    if list(norms) != list(losses):
+        raise ValueError(
+            f"norms, losses: expected the same settings, got {list(norms)} and {list(losses)}."
+        )
+    fig = _new_figure(_check_figsize(figsize))
+    ax_norm, ax_loss = fig.subplots(1, 2)
+    for i, name in enumerate(norms):
+        panels = ((ax_norm, norms[name], "norms"), (ax_loss, losses[name], "losses"))
+        for ax, values, what in panels:
+            values = _check_curve(values, f"{what}[{name!r}]")
+            if values.size != epochs.size:
+                raise ValueError(
+                    f"{what}[{name!r}]: expected {epochs.size} values, one per epoch, "
+                    f"got {values.size}."
+                )
+            ax.plot(epochs, values, color=PALETTE[i % len(PALETTE)], linewidth=2,
+                    linestyle=_LINESTYLES[i % len(_LINESTYLES)], marker="o", markersize=3,
+                    label=str(name))  # fmt: skip
+    ax_norm.set_title(r"Size of the weights $\Vert W \Vert$")
+    ax_norm.set_ylabel(r"$\Vert W \Vert$")
+    ax_loss.set_title(str(loss_label).capitalize())
+    ax_loss.set_ylabel(str(loss_label))
+    for ax in (ax_norm, ax_loss):
+        ax.set_xlabel("epoch")
+        ax.legend(frameon=False, fontsize="small")
+    fig.suptitle(str(title))
     return fig
 
 

@@ -16,22 +16,24 @@ EXPLANATIONS = {
     # Lesson 1: softmax and the loss of one sample.
     "l1_loss_uniform": (
         "Equal logits give every class the same probability, a_k = 1/K, so the loss is "
-        "-log(1/10) = log 10, about 2.303. It is the loss of a model that knows nothing, and "
-        "a useful check at the start of training: with K classes, expect a first loss near "
-        "log K."
+        "-log(1/K) = log K: about 2.303 for K = 10. It is the loss of a model that knows "
+        "nothing, and a useful check at the start of training: with K classes, expect a first "
+        "loss near log K."
     ),
     "l1_probability_for_unit_loss": (
-        "The loss -log a_y equals 1 exactly when log a_y = -1, that is a_y = exp(-1), about 0.368."
+        "The loss -log a_y equals J exactly when log a_y = -J, that is a_y = exp(-J): about "
+        "0.368 for J = 1, and 1 for J = 0. The larger the loss, the smaller the probability, "
+        "and every loss J >= 0 belongs to exactly one probability."
     ),
     "l1_several_labels_best": (
-        "The summed loss -log a_1 - log a_2 - log a_3 is 3 times the cross-entropy with the "
-        "target that gives 1/3 to each label. The three probabilities share a total below "
+        "The summed loss -sum of log a_k over the n labels is n times the cross-entropy with "
+        "the target that gives 1/n to each label. The n probabilities share a total below "
         "one, and for a fixed total the sum of their negative logarithms is smallest when they "
-        "are equal; the best case is 1/3 each, with the remaining class near 0. The loss then "
-        "approaches 3 log 3, about 3.296, but never reaches it (class 0 would need "
-        "probability exactly 0) and never gets near zero. The cross-entropy with the "
-        "normalised target has the same floor divided by 3, log 3, its entropy: what the sum "
-        "adds is the factor 3, the weight of the sample."
+        "are equal; the best case is 1/n each, with the other classes near 0. The loss then "
+        "approaches n log n (3 log 3, about 3.296, for three labels) but never reaches it (the "
+        "other classes would need probability exactly 0), and for n >= 2 never gets near zero. "
+        "The cross-entropy with the normalised target has the same floor divided by n, log n, "
+        "its entropy: what the sum adds is the factor n, the weight of the sample."
     ),
     # Lesson 2: the gradient in SymPy.
     "l2_gradient_sum": (
@@ -41,31 +43,34 @@ EXPLANATIONS = {
         "With a soft target t that sums to one the sum is zero as well."
     ),
     "l2_true_class_entry_uniform": (
-        "Four equal logits give a_y = 1/4, so the true class's entry is a_y - 1 = 1/4 - 1 = "
-        "-0.75. It is negative: descent raises the true logit."
+        "K equal logits give a_y = 1/K, so the true class's entry is a_y - 1 = 1/K - 1: "
+        "-0.75 for K = 4. It is negative for every K: descent raises the true logit, and "
+        "with more classes the push is closer to a full -1."
     ),
     # Lesson 4: suppress and encourage.
     "l4_step_signs": (
-        "(-1, +1, -1, -1). Only the label is raised and every other class is lowered, whatever "
-        "the logits: the gradient a - onehot(y) has a negative entry for the label and "
-        "positive entries elsewhere at every z. That class 1 has the smallest logit changes "
-        "the sizes of the steps, not their directions."
+        "+1 for the label and -1 for every other class, whatever the logits: for "
+        "z = (2, -1, 0.5, 3) and y = 1 that is (-1, +1, -1, -1). The gradient a - onehot(y) has a "
+        "negative entry for the label and positive entries elsewhere at every z, and a step "
+        "moves against it. That class 1 has the smallest logit changes the sizes of the steps, "
+        "not their directions."
     ),
     "l4_first_step_rise": (
-        "0.8. Five equal logits give a_0 = 1/5, and one step raises z_0 by lr (1 - a_0) = "
-        "1 - 1/5 = 0.8, while each of the four other logits falls by lr a_n = 0.2; the total "
-        "change is zero."
+        "lr (1 - 1/K): K equal logits give a_0 = 1/K, and one step raises z_0 by "
+        "lr (1 - a_0), 0.8 for K = 5 and lr = 1, while each of the K - 1 other logits falls by "
+        "lr a_n = lr/K; the total change is zero."
     ),
     "l4_compete_threshold": (
-        "0.25. A label's entry of the summed loss is |L| a_k - 1 = 4 a_k - 1, positive once "
-        "a_k > 1/4. It is 4 times the entry a_k - 1/4 of the normalised target that gives "
-        "1/4 to each label, so the same threshold holds for that soft target: past its share, "
-        "a label is pushed back."
+        "1/|L|: 0.25 for four labels. A label's entry of the summed loss is |L| a_k - 1, "
+        "positive once a_k > 1/|L|. It is |L| times the entry a_k - 1/|L| of the normalised "
+        "target that gives 1/|L| to each label, so the same threshold holds for that soft "
+        "target: past its share, a label is pushed back."
     ),
     # Lesson 5: softmax regression on digits.
     "l5_weight_gradient_shape": (
-        "(64, 10), the shape of W itself: one partial derivative per weight. In the formula "
-        "X^T (A - Y) / N, X^T has shape (64, N) and A - Y has shape (N, 10)."
+        "(D, K), the shape of W itself, whatever the number N of samples: one partial "
+        "derivative per weight, (64, 10) for the digits. In the formula X^T (A - Y) / N, X^T has "
+        "shape (D, N) and A - Y has shape (N, K); the samples are summed over."
     ),
     "l5_bias_gradient_sum": (
         "0. Each row a_i - Y_i sums to 1 - 1 = 0 (the probabilities sum to one, the one-hot "
@@ -73,22 +78,23 @@ EXPLANATIONS = {
         "biases, as it never changed the sum of the logits in lesson 4."
     ),
     "l5_initial_loss": (
-        "log 10, about 2.302585. Zero weights and biases give equal logits, so a_k = 1/10 for "
-        "every sample and class, and every sample's loss is -log(1/10)."
+        "log K, whatever the data: about 2.302585 for the 10 digits. Zero weights and biases "
+        "give equal logits, so a_k = 1/K for every sample and class, and every sample's loss "
+        "is -log(1/K). A first loss far from log K points to a bug or a bad initialisation."
     ),
     # Lesson 6: beyond one-hot targets.
     "l6_smoothed_gap": (
-        "log 91, about 4.511. With eps = 0.1 and K = 10 the targets are t_y = 1 - 0.1 + 0.01 "
-        "= 0.91 and t_n = 0.01. Descent stops where a = t, and a_y / a_n = exp(z_y - z_n), so "
-        "the gap is log(0.91 / 0.01)."
+        "log((1 - eps + eps/K) / (eps/K)): the targets are t_y = 1 - eps + eps/K and "
+        "t_n = eps/K. Descent stops where a = t, and a_y / a_n = exp(z_y - z_n), so the gap is "
+        "log(t_y / t_n); for eps = 0.1 and K = 10 that is log(0.91 / 0.01) = log 91, about 4.511."
     ),
     "l6_binary_gradient": (
-        "-0.2 = a_1 - y. With two classes the gradient is still prediction minus target; the "
-        "negative sign says that descent raises z_1, and the size is what the prediction still "
-        "misses."
+        "a_1 - y: -0.2 for a_1 = 0.8 and y = 1. With two classes the gradient is still "
+        "prediction minus target; a negative sign says that descent raises z_1, and the size is "
+        "what the prediction still misses."
     ),
     "l6_hot_probability": (
-        "0.25. As T grows, z / T tends to zero: every logit looks the same and softmax gives "
-        "1/K = 1/4 to each of the four classes."
+        "1/K: 0.25 for four classes. As T grows, z / T tends to zero: every logit looks the "
+        "same and softmax gives 1/K to each of the K classes."
     ),
 }

@@ -8,9 +8,12 @@ For the logits ``z`` of one example (a 1-D array of length ``K``) and its label 
     J = -\log a_y = -z_y + m + \log \sum_k e^{z_k - m}
 
 The public and hidden cases include logits in the thousands, where only the max shift keeps the
-result finite. The questions of "check your understanding" are value tests. The graded code
-writes softmax and the loss itself: ce_lib's numerics and every module that computes them are
-absent from its sandbox.
+result finite. The questions of "check your understanding" are small functions of the number
+they name (``loss_uniform(K)``, ``probability_for_loss(J)``, ``several_labels_best(n)``),
+graded on numbers drawn from the course secret within ``rtol=1e-6, atol=1e-9``, the precision
+the lesson states. The graded code writes softmax and the loss itself: ce_lib's numerics and
+every module that computes them are absent from its sandbox (SymPy is there: the lesson checks
+an identity with it).
 
 >>> [test.id for test in TESTS][:2]
 ['l1_softmax_one', 'l1_loss_one']
@@ -18,14 +21,14 @@ absent from its sandbox.
 
 import numpy as np
 
-from autograder.definitions.framework import Case, FunctionTest, ValueTest
+from autograder.definitions.framework import Case, FunctionTest
 from autograder.sandbox.view import LessonView
 
 LESSON = "lesson1_softmax_loss"
 
 VIEW = LessonView(
     lesson=LESSON,
-    packages=("numpy", "matplotlib"),
+    packages=("numpy", "sympy", "matplotlib"),
     absent=("softmax", "cross_entropy", "symbolic", "dynamics", "regression"),
 )
 
@@ -110,6 +113,75 @@ def _hidden_examples(rng):
     return cases
 
 
+#: The precision every "check your understanding" question states and is graded at.
+PRECISION = {"rtol": 1e-6, "atol": 1e-9}
+
+
+def draw_integers(rng, low, high, count, exclude=()):
+    r"""Return ``count`` distinct integers in ``[low, high)``, none of them in ``exclude``.
+
+    Hidden inputs of the questions: never one of the public examples, so that a table of the
+    public answers earns nothing.
+    """
+    values = []
+    while len(values) < count:
+        value = int(rng.integers(low, high))
+        if value not in exclude and value not in values:
+            values.append(value)
+    return values
+
+
+def _reference_loss_uniform(n_classes):
+    # K equal logits give a_y = 1/K.
+    return float(np.log(n_classes))
+
+
+def _loss_uniform_missing_log(n_classes):
+    return [1.0 / n_classes, 1.0 - 1.0 / n_classes, -1.0 / n_classes]
+
+
+def _public_class_counts(rng):
+    return [Case((10,), "K = 10"), Case((2,), "K = 2"), Case((3,), "K = 3")]
+
+
+def _hidden_class_counts(rng):
+    return [(k,) for k in draw_integers(rng, 4, 10_001, 5, exclude={10})]
+
+
+def _reference_probability_for_loss(loss):
+    return float(np.exp(-loss))
+
+
+def _probability_missing_log(loss):
+    # J = 1 - a_y or J = -a_y, solved for a_y.
+    return [1.0 - loss, -loss]
+
+
+def _public_losses(rng):
+    return [
+        Case((1.0,), "J = 1"),
+        Case((0.0,), "J = 0 (a certain, right answer)"),
+        Case((float(np.log(2.0)),), "J = log 2"),
+    ]
+
+
+def _hidden_losses(rng):
+    return [(float(rng.uniform(0.01, 10.0)),) for _ in range(5)]
+
+
+def _reference_several_labels_best(n_labels):
+    # |L| times the cross-entropy with the target 1/|L| on each label, whose floor is log |L|.
+    return float(n_labels * np.log(n_labels))
+
+
+def _public_label_counts(rng):
+    return [Case((3,), "3 labels"), Case((2,), "2 labels"), Case((1,), "1 label")]
+
+
+def _hidden_label_counts(rng):
+    return [(n,) for n in draw_integers(rng, 4, 200, 5)]
+
+
 TESTS = [
     FunctionTest(
         id="l1_softmax_one",
@@ -137,29 +209,42 @@ TESTS = [
             "several_labels_summed": _loss_several_labels_summed,
         },
     ),
-    ValueTest(
+    FunctionTest(
         id="l1_loss_uniform",
         lesson=LESSON,
-        name="loss_uniform_10",
+        name="loss_uniform",
         points=1,
-        description="the loss of one example when all 10 logits are equal: log 10",
-        reference=float(np.log(10.0)),
-        misconceptions={"missing_log": [0.1, 0.9, -0.1]},
+        description="loss_uniform(K): the loss of one sample with K equal logits, log K",
+        reference=_reference_loss_uniform,
+        public=_public_class_counts,
+        hidden=_hidden_class_counts,
+        rtol=PRECISION["rtol"],
+        atol=PRECISION["atol"],
+        misconceptions={"missing_log": _loss_uniform_missing_log},
     ),
-    ValueTest(
+    FunctionTest(
         id="l1_probability_for_unit_loss",
         lesson=LESSON,
-        name="a_y_for_loss_one",
+        name="probability_for_loss",
         points=1,
-        description="the probability of the true class at which the loss is 1: exp(-1)",
-        reference=float(np.exp(-1.0)),
+        description="probability_for_loss(J): the probability a_y at which the loss is J, exp(-J)",
+        reference=_reference_probability_for_loss,
+        public=_public_losses,
+        hidden=_hidden_losses,
+        rtol=PRECISION["rtol"],
+        atol=PRECISION["atol"],
+        misconceptions={"missing_log": _probability_missing_log},
     ),
-    ValueTest(
+    FunctionTest(
         id="l1_several_labels_best",
         lesson=LESSON,
         name="several_labels_best",
         points=1,
-        description="the smallest summed loss of three labels on one example: 3 log 3",
-        reference=float(3.0 * np.log(3.0)),
+        description="several_labels_best(n): the floor of the summed loss of n labels, n log n",
+        reference=_reference_several_labels_best,
+        public=_public_label_counts,
+        hidden=_hidden_label_counts,
+        rtol=PRECISION["rtol"],
+        atol=PRECISION["atol"],
     ),
 ]

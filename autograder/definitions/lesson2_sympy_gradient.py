@@ -13,13 +13,17 @@ respect what the question assumes: probabilities ``a`` lie on the simplex (so ``
     \frac{\partial J}{\partial z_k} = a_k - y_k, \qquad
     \frac{\partial}{\partial z_k} \Bigl(-\sum_j t_j \log a_j\Bigr) = a_k \sum_j t_j - t_k
 
+The question ``true_class_entry_uniform(K)`` is graded on numbers ``K`` drawn from the course
+secret; ``gradient_sum`` (zero for every sample) stays a value question.
+
 >>> [test.id for test in TESTS][:3]
 ['l2_loss_k3', 'l2_grad_k3', 'l2_grad_in_a']
 """
 
 import numpy as np
 
-from autograder.definitions.framework import ExpressionTest, ValueTest
+from autograder.definitions.framework import Case, ExpressionTest, FunctionTest, ValueTest
+from autograder.definitions.lesson1_softmax_loss import PRECISION, draw_integers
 from autograder.sandbox.view import LessonView
 
 LESSON = "lesson2_sympy_gradient"
@@ -162,6 +166,22 @@ def _probability_target_points(count):
     return draw
 
 
+# --- the question with a drawn number --------------------------------------------------
+
+
+def _reference_true_class_entry_uniform(n_classes):
+    # K equal logits give a_y = 1/K; the true class's entry is a_y - 1.
+    return 1.0 / n_classes - 1.0
+
+
+def _public_class_counts(rng):
+    return [Case((4,), "K = 4"), Case((2,), "K = 2")]
+
+
+def _hidden_class_counts(rng):
+    return [(k,) for k in draw_integers(rng, 3, 10_001, 5, exclude={4})]
+
+
 TESTS = [
     ExpressionTest(
         id="l2_loss_k3",
@@ -231,22 +251,32 @@ TESTS = [
         hidden=_probability_target_points(6),
         misconceptions={"sign_flipped": _grad_soft_in_a_sign_flipped},
     ),
+    # A fact that holds for every sample: one fixed answer, kept as a value question.
     ValueTest(
         id="l2_gradient_sum",
         lesson=LESSON,
         name="gradient_sum",
         points=1,
-        description="the sum of the entries of a - onehot(y): 0",
+        description="the sum of the entries of a - onehot(y): 0, for every sample",
         reference=0.0,
+        rtol=PRECISION["rtol"],
+        atol=PRECISION["atol"],
         misconceptions={"missing_true_class_term": 1.0},
     ),
-    ValueTest(
+    FunctionTest(
         id="l2_true_class_entry_uniform",
         lesson=LESSON,
         name="true_class_entry_uniform",
         points=1,
-        description="dJ/dz_y for 4 equal logits: 1/4 - 1",
-        reference=-0.75,
-        misconceptions={"sign_flipped": 0.75, "missing_true_class_term": 0.25},
+        description="true_class_entry_uniform(K): dJ/dz_y for K equal logits, 1/K - 1",
+        reference=_reference_true_class_entry_uniform,
+        public=_public_class_counts,
+        hidden=_hidden_class_counts,
+        rtol=PRECISION["rtol"],
+        atol=PRECISION["atol"],
+        misconceptions={
+            "sign_flipped": lambda K: 1.0 - 1.0 / K,
+            "missing_true_class_term": lambda K: 1.0 / K,
+        },
     ),
 ]

@@ -15,8 +15,10 @@ labels for one sample:
     J_L = -\sum_{k \in L} \log a_k, \qquad
     \frac{\partial J_L}{\partial z} = |L|\, a - \mathbb{1}_L .
 
-The questions of "check your understanding" are value tests. The graded code may use
-``ce_lib.softmax``; the gradient (``ce_lib.cross_entropy``) and the descent helpers of
+The questions of "check your understanding" are small functions (``step_signs(z, y)``,
+``first_step_rise(K, lr)``, ``compete_threshold(n_labels)``) graded on inputs drawn from the
+course secret within ``rtol=1e-6, atol=1e-9``, the precision the lesson states. The graded code
+may use ``ce_lib.softmax``; the gradient (``ce_lib.cross_entropy``) and the descent helpers of
 ``ce_lib.dynamics`` are absent from its sandbox.
 
 >>> [test.id for test in TESTS][:2]
@@ -25,13 +27,8 @@ The questions of "check your understanding" are value tests. The graded code may
 
 import numpy as np
 
-from autograder.definitions.framework import (
-    GRADIENT_ATOL,
-    GRADIENT_RTOL,
-    Case,
-    FunctionTest,
-    ValueTest,
-)
+from autograder.definitions.framework import GRADIENT_ATOL, GRADIENT_RTOL, Case, FunctionTest
+from autograder.definitions.lesson1_softmax_loss import PRECISION, draw_integers
 from autograder.sandbox.view import LessonView
 
 LESSON = "lesson4_suppress_encourage"
@@ -140,6 +137,61 @@ def _hidden_several(rng):
     return cases
 
 
+# ------------------------------------------------------------ check your understanding
+
+
+def _reference_step_signs(z, y):
+    # Whatever the logits: the label is raised, every other class lowered.
+    signs = -np.ones(len(z))
+    signs[y] = 1.0
+    return signs
+
+
+def _public_signs(rng):
+    return [
+        Case((np.array([2.0, -1.0, 0.5, 3.0]), 1), "z = (2, -1, 0.5, 3), y = 1"),
+        Case((np.zeros(3), 0), "3 equal logits, y = 0"),
+        Case((rng.uniform(-3.0, 3.0, 6), 5), "6 classes, y = 5"),
+    ]
+
+
+def _hidden_signs(rng):
+    # Moderate logits: every probability is far above the rounding of a step (a_n > 1e-4),
+    # so the sign of a computed step is the sign of the exact one.
+    cases = []
+    for _ in range(5):
+        n_classes = int(rng.integers(2, 13))
+        cases.append((rng.uniform(-3.0, 3.0, n_classes), int(rng.integers(n_classes))))
+    return cases
+
+
+def _reference_first_step_rise(n_classes, lr):
+    # a_y = 1/K at equal logits; z_y rises by lr (1 - a_y).
+    return lr * (1.0 - 1.0 / n_classes)
+
+
+def _public_rises(rng):
+    return [Case((5, 1.0), "K = 5, lr = 1"), Case((2, 0.5), "K = 2, lr = 0.5")]
+
+
+def _hidden_rises(rng):
+    counts = draw_integers(rng, 3, 1001, 5, exclude={5})
+    return [(k, float(rng.uniform(0.05, 5.0))) for k in counts]
+
+
+def _reference_compete_threshold(n_labels):
+    # A label's entry |L| a_k - 1 turns positive at a_k = 1/|L|.
+    return 1.0 / n_labels
+
+
+def _public_label_counts(rng):
+    return [Case((4,), "4 labels"), Case((2,), "2 labels")]
+
+
+def _hidden_label_counts(rng):
+    return [(n,) for n in draw_integers(rng, 3, 1001, 5, exclude={4})]
+
+
 TESTS = [
     FunctionTest(
         id="l4_descent_step",
@@ -172,30 +224,42 @@ TESTS = [
             "missing_true_class_term": _several_missing_labels_term,
         },
     ),
-    ValueTest(
+    FunctionTest(
         id="l4_step_signs",
         lesson=LESSON,
         name="step_signs",
         points=1,
-        description="signs of the change of z = (2, -1, 0.5, 3) in one step with y = 1",
-        reference=np.array([-1.0, 1.0, -1.0, -1.0]),
-        misconceptions={"sign_flipped": np.array([1.0, -1.0, 1.0, 1.0])},
+        description="step_signs(z, y): the signs of the change of z in one step, +1 at y only",
+        reference=_reference_step_signs,
+        public=_public_signs,
+        hidden=_hidden_signs,
+        rtol=PRECISION["rtol"],
+        atol=PRECISION["atol"],
+        misconceptions={"sign_flipped": lambda z, y: -_reference_step_signs(z, y)},
     ),
-    ValueTest(
+    FunctionTest(
         id="l4_first_step_rise",
         lesson=LESSON,
         name="first_step_rise",
         points=1,
-        description="rise of z_y in one step with lr = 1 from 5 equal logits: 1 - 1/5",
-        reference=0.8,
-        misconceptions={"missing_true_class_term": [-0.2, 0.2]},
+        description="first_step_rise(K, lr): the rise of z_y from K equal logits, lr (1 - 1/K)",
+        reference=_reference_first_step_rise,
+        public=_public_rises,
+        hidden=_hidden_rises,
+        rtol=PRECISION["rtol"],
+        atol=PRECISION["atol"],
+        misconceptions={"missing_true_class_term": lambda K, lr: [-lr / K, lr / K]},
     ),
-    ValueTest(
+    FunctionTest(
         id="l4_compete_threshold",
         lesson=LESSON,
         name="compete_threshold",
         points=1,
-        description="probability above which one of 4 labels is lowered: 1/4",
-        reference=0.25,
+        description="compete_threshold(n): the probability above which a label is lowered, 1/n",
+        reference=_reference_compete_threshold,
+        public=_public_label_counts,
+        hidden=_hidden_label_counts,
+        rtol=PRECISION["rtol"],
+        atol=PRECISION["atol"],
     ),
 ]

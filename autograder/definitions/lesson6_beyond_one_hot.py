@@ -15,8 +15,11 @@ mean over the batch:
   :math:`(\operatorname{softmax}(z / T) - \operatorname{onehot}(y)) / (N T)`.
 
 The references use ce_lib's options (``label_smoothing``, ``weight``) where ce_lib has them.
-The graded code may use ``ce_lib.softmax``; ``ce_lib.cross_entropy`` (whose options compute
-every answer), the descent helpers and SciPy are absent from its sandbox.
+The questions of "check your understanding" are small functions (``smoothed_gap(eps, K)``,
+``binary_gradient(a_1, y)``, ``hot_probability(K)``) graded on inputs drawn from the course
+secret within ``rtol=1e-6, atol=1e-9``, the precision the lesson states. The graded code may
+use ``ce_lib.softmax``; ``ce_lib.cross_entropy`` (whose options compute every answer), the
+descent helpers and SciPy are absent from its sandbox.
 
 >>> [test.id for test in TESTS][:2]
 ['l6_smoothed_targets', 'l6_weighted_grad']
@@ -24,13 +27,8 @@ every answer), the descent helpers and SciPy are absent from its sandbox.
 
 import numpy as np
 
-from autograder.definitions.framework import (
-    GRADIENT_ATOL,
-    GRADIENT_RTOL,
-    Case,
-    FunctionTest,
-    ValueTest,
-)
+from autograder.definitions.framework import GRADIENT_ATOL, GRADIENT_RTOL, Case, FunctionTest
+from autograder.definitions.lesson1_softmax_loss import PRECISION, draw_integers
 from autograder.sandbox.view import LessonView
 
 LESSON = "lesson6_beyond_one_hot"
@@ -210,6 +208,51 @@ def _hidden_temperature(rng):
     return cases
 
 
+# ------------------------------------------------------------ check your understanding
+
+
+def _reference_smoothed_gap(eps, n_classes):
+    # Descent stops at a = t, and a_y / a_n = exp(z_y - z_n).
+    from ce_lib.dynamics import smoothed_target
+
+    t = smoothed_target(0, int(n_classes), float(eps))
+    return float(np.log(t[0] / t[1]))
+
+
+def _public_gaps(rng):
+    return [Case((0.1, 10), "eps = 0.1, K = 10"), Case((0.2, 4), "eps = 0.2, K = 4")]
+
+
+def _hidden_gaps(rng):
+    counts = draw_integers(rng, 2, 201, 5)
+    return [(float(rng.uniform(0.01, 0.6)), k) for k in counts]
+
+
+def _reference_binary_gradient(a_1, y):
+    # The gradient a - onehot(y), entry 1.
+    return a_1 - float(y)
+
+
+def _public_binary(rng):
+    return [Case((0.8, 1), "a_1 = 0.8, y = 1"), Case((0.3, 0), "a_1 = 0.3, y = 0")]
+
+
+def _hidden_binary(rng):
+    return [(float(rng.uniform(0.01, 0.99)), int(y)) for y in (0, 1, 1, 0, int(rng.integers(2)))]
+
+
+def _reference_hot_probability(n_classes):
+    return 1.0 / n_classes
+
+
+def _public_class_counts(rng):
+    return [Case((4,), "K = 4"), Case((2,), "K = 2")]
+
+
+def _hidden_class_counts(rng):
+    return [(k,) for k in draw_integers(rng, 3, 1001, 5, exclude={4})]
+
+
 TESTS = [
     FunctionTest(
         id="l6_smoothed_targets",
@@ -263,29 +306,44 @@ TESTS = [
         hidden=_hidden_temperature,
         misconceptions={"sign_flipped": _temperature_sign_flipped},
     ),
-    ValueTest(
+    FunctionTest(
         id="l6_smoothed_gap",
         lesson=LESSON,
         name="smoothed_gap",
         points=1,
-        description="where descent stops with eps = 0.1, K = 10: z_y - z_n = log 91",
-        reference=float(np.log(91.0)),
+        description="smoothed_gap(eps, K): where descent stops, log((1 - eps + eps/K) / (eps/K))",
+        reference=_reference_smoothed_gap,
+        public=_public_gaps,
+        hidden=_hidden_gaps,
+        rtol=PRECISION["rtol"],
+        atol=PRECISION["atol"],
     ),
-    ValueTest(
+    FunctionTest(
         id="l6_binary_gradient",
         lesson=LESSON,
         name="binary_gradient",
         points=1,
-        description="dJ/dz_1 for K = 2 with a_1 = 0.8 and y = 1: a_1 - y = -0.2",
-        reference=-0.2,
-        misconceptions={"sign_flipped": 0.2, "sigmoid_derivative": 0.16},
+        description="binary_gradient(a_1, y): dJ/dz_1 for K = 2, a_1 - y",
+        reference=_reference_binary_gradient,
+        public=_public_binary,
+        hidden=_hidden_binary,
+        rtol=PRECISION["rtol"],
+        atol=PRECISION["atol"],
+        misconceptions={
+            "sign_flipped": lambda a_1, y: y - a_1,
+            "sigmoid_derivative": lambda a_1, y: a_1 * (1.0 - a_1),
+        },
     ),
-    ValueTest(
+    FunctionTest(
         id="l6_hot_probability",
         lesson=LESSON,
         name="hot_probability",
         points=1,
-        description="softmax(z / T) of 4 classes as T grows without bound: 1/4 each",
-        reference=0.25,
+        description="hot_probability(K): softmax(z / T) of K classes as T grows, 1/K each",
+        reference=_reference_hot_probability,
+        public=_public_class_counts,
+        hidden=_hidden_class_counts,
+        rtol=PRECISION["rtol"],
+        atol=PRECISION["atol"],
     ),
 ]

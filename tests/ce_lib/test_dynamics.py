@@ -14,6 +14,7 @@ from ce_lib.dynamics import (
     check_sign_facts,
     descend_logits,
     descend_logits_several_labels,
+    record_descent,
     several_labels_loss_and_grad,
     smoothed_target,
     train_linear,
@@ -160,6 +161,55 @@ def test_one_label_through_the_summed_loss_is_the_ordinary_descent(rng):
         descend_logits_several_labels(z, [2], n_steps=5).logits,
         descend_logits(z, 2, n_steps=5).logits,
     )
+
+
+# ---------------------------------------------------------------- recorded elsewhere
+
+
+@pytest.mark.parametrize(
+    ("descend", "labels", "smoothing"),
+    [
+        (lambda z: descend_logits(z, 2, lr=0.7, n_steps=12), 2, 0.0),
+        (lambda z: descend_logits(z, 1, lr=1.5, n_steps=12, label_smoothing=0.2), [1], 0.2),
+        (lambda z: descend_logits_several_labels(z, [0, 3], lr=0.5, n_steps=12), [0, 3], 0.0),
+    ],
+)
+def test_a_descent_recorded_from_its_logits_is_the_same_descent(rng, descend, labels, smoothing):
+    d = descend(2.0 * rng.standard_normal(5))
+    again = record_descent(d.logits, labels, lr=d.lr, label_smoothing=smoothing)
+    assert (again.labels, again.kind, again.n_steps, again.lr) == (d.labels, d.kind, 12, d.lr)
+    np.testing.assert_array_equal(again.logits, d.logits)
+    np.testing.assert_allclose(again.target, d.target, atol=1e-15)
+    for field in ("probabilities", "gradients", "losses"):
+        np.testing.assert_allclose(getattr(again, field), getattr(d, field), atol=1e-12)
+    assert check_sign_facts(again) == check_sign_facts(d)
+
+
+def test_a_recorded_path_keeps_its_own_steps():
+    # A step the wrong way is recorded as taken; the gradients are the loss's own there.
+    logits = np.array([[0.0, 0.0], [-0.5, 0.5]])
+    d = record_descent(logits, np.int64(0), lr=1.0)
+    np.testing.assert_allclose(d.gradients[0], [-0.5, 0.5])
+    assert not check_sign_facts(d).progress
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"logits": [0.0, 1.0]}, r"logits: expected .* shape \(n_steps \+ 1, n_classes\)"),
+        ({"logits": [[0.0], [1.0]]}, "n_classes >= 2"),
+        ({"logits": [[0.0, np.nan]]}, "logits: expected finite logits, got nan at step 0"),
+        ({"logits": [["a", 1.0]]}, "logits: expected an array"),
+        ({"labels": 2}, r"labels: expected an integer class in \[0, 2\), got 2"),
+        ({"labels": [0, 0]}, "labels: expected distinct classes"),
+        ({"lr": 0.0}, "lr: expected a positive"),
+        ({"labels": [0, 1], "label_smoothing": 0.1}, "label_smoothing: only for one label"),
+    ],
+)
+def test_record_descent_rejects_bad_input(arguments, message):
+    arguments = {"logits": [[0.0, 1.0], [0.5, 0.5]], "labels": 0, "lr": 1.0, **arguments}
+    with pytest.raises(ValueError, match=message):
+        record_descent(arguments.pop("logits"), arguments.pop("labels"), **arguments)
 
 
 # ---------------------------------------------------------------------- linear model

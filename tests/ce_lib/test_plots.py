@@ -1,5 +1,6 @@
 """Tests of ce_lib.plots: the figures plot the right data, in one style, without warnings."""
 
+import io
 import re
 import warnings
 
@@ -29,6 +30,7 @@ from ce_lib.plots import (  # noqa: E402
     animate_descent,
     class_color,
     interactive_suppress_encourage,
+    logit_descent,
     plot_binary_sigmoid,
     plot_confusion_matrix,
     plot_cross_entropy_vs_squared_error,
@@ -44,6 +46,7 @@ from ce_lib.plots import (  # noqa: E402
     plot_suppress_encourage,
     plot_temperature,
     plot_trajectories,
+    plot_weight_growth,
     plot_weight_images,
     save_descent_animation,
 )
@@ -340,6 +343,60 @@ def test_html_animation_has_one_frame_per_step(tmp_path):
     path = save_descent_animation(d, tmp_path / "descent.html")
     html = path.read_text(encoding="utf-8")
     assert len(set(re.findall(r"frames\[(\d+)\]", html))) == 3
+
+
+# ------------------------------------------------------- descents computed by a learner
+
+
+def test_a_descent_from_its_logits_draws_the_same_figures():
+    d = descend_logits([1.0, 2.0, 0.5, -1.0], 0, lr=1.0, n_steps=6)
+    again = logit_descent(d.logits, 0, lr=1.0)
+    for draw in (
+        lambda descent: plot_trajectories(descent),
+        lambda descent: plot_gradient_per_class(descent),
+        lambda descent: plot_descent_step(descent, 6, zoom=True),
+    ):
+        ours, theirs = draw(again), draw(d)
+        for ax_ours, ax_theirs in zip(ours.axes, theirs.axes, strict=True):
+            assert ax_ours.get_title() == ax_theirs.get_title()
+            for line_ours, line_theirs in zip(ax_ours.lines, ax_theirs.lines, strict=True):
+                np.testing.assert_allclose(line_ours.get_ydata(), line_theirs.get_ydata())
+    several = descend_logits_several_labels([1.0, 2.0, 0.5, -1.0], [0, 1], n_steps=4)
+    assert logit_descent(several.logits, [0, 1], lr=1.0).kind == "several_labels"
+
+
+# -------------------------------------------------------------------- weight growth
+
+
+def test_weight_growth_plots_norms_and_losses_per_setting():
+    epochs = [1, 2, 4]
+    norms = {"l2 = 0": [1.0, 2.0, 3.0], "l2 = 1e-3": [1.0, 1.5, 1.6]}
+    losses = {"l2 = 0": [0.5, 0.4, 0.45], "l2 = 1e-3": [0.5, 0.4, 0.38]}
+    fig = plot_weight_growth(epochs, norms, losses, loss_label="validation loss")
+    ax_norm, ax_loss = fig.axes
+    for ax, values in ((ax_norm, norms), (ax_loss, losses)):
+        assert [line.get_label() for line in ax.lines] == list(values)
+        for line, name in zip(ax.lines, values, strict=True):
+            assert line.get_xdata().tolist() == epochs
+            assert line.get_ydata().tolist() == values[name]
+        assert ax.get_xlabel() == "epoch"
+    assert ax_loss.get_ylabel() == "validation loss"
+    assert to_hex(ax_norm.lines[0].get_color()) != to_hex(ax_norm.lines[1].get_color())
+    fig.savefig(io.BytesIO(), format="png")  # every label renders (mathtext included)
+
+
+@pytest.mark.parametrize(
+    ("norms", "losses", "message"),
+    [
+        ({}, {}, "norms, losses: expected two dicts"),
+        ({"a": [1.0, 2.0]}, {"b": [1.0, 2.0]}, "expected the same settings"),
+        ({"a": [1.0]}, {"a": [1.0]}, r"norms\['a'\]: expected 2 values, one per epoch, got 1"),
+        ({"a": [1.0, 2.0]}, {"a": [1.0, np.inf]}, r"losses\['a'\]: expected finite values"),
+    ],
+)
+def test_weight_growth_rejects_bad_input(norms, losses, message):
+    with pytest.raises(ValueError, match=message):
+        plot_weight_growth([1, 2], norms, losses)
 
 
 # -------------------------------------------------------------------------------- errors

@@ -68,16 +68,39 @@ def test_loss_one_needs_log_sum_exp_when_the_true_class_underflows():
 @pytest.mark.parametrize(
     ("test_id", "right", "wrong"),
     [
-        ("l1_loss_uniform", np.log(10.0), 0.1),
-        ("l1_probability_for_unit_loss", np.exp(-1.0), 1.0),
-        ("l1_several_labels_best", 3 * np.log(3.0), 0.0),
-        ("l2_gradient_sum", 0.0, 1.0),
-        ("l2_true_class_entry_uniform", -0.75, 0.75),
+        ("l1_loss_uniform", lambda K: np.log(K), lambda K: 1 / K),
+        ("l1_probability_for_unit_loss", lambda J: np.exp(-J), lambda J: 1 - J),
+        ("l1_several_labels_best", lambda n: n * np.log(n), lambda n: np.log(n)),
+        ("l2_true_class_entry_uniform", lambda K: 1 / K - 1, lambda K: 1 - 1 / K),
     ],
 )
-def test_value_questions(test_id, right, wrong):
+def test_questions_with_drawn_numbers(test_id, right, wrong):
     assert run(test_id, right).passed
-    assert not run(test_id, wrong).passed
+    assert run(test_id, wrong).points == 0
+
+
+@pytest.mark.parametrize(
+    ("test_id", "public_answers"),
+    [
+        ("l1_loss_uniform", {10: np.log(10.0), 2: np.log(2.0), 3: np.log(3.0)}),
+        ("l1_several_labels_best", {1: 0.0, 2: 2 * np.log(2.0), 3: 3 * np.log(3.0)}),
+        ("l2_true_class_entry_uniform", {4: -0.75, 2: -0.5}),
+    ],
+)
+def test_a_table_of_the_public_answers_earns_nothing(test_id, public_answers):
+    result = run(test_id, lambda value: public_answers.get(value, 0.0))
+    assert result.points == 0
+    assert "Public checks (not scored): " in result.message
+
+
+def test_value_questions():
+    assert run("l2_gradient_sum", 0.0).passed
+    assert not run("l2_gradient_sum", 1.0).passed
+
+
+def test_the_missing_log_is_diagnosed_on_drawn_numbers():
+    result = run("l1_loss_uniform", lambda K: 1 - 1 / K)
+    assert result.misconceptions == ["missing_log"]
 
 
 def test_the_log_sum_exp_form_of_the_loss_is_accepted():
@@ -117,7 +140,7 @@ def test_expressions_in_unknown_symbols_are_wrong_not_crashes():
     assert "does not define" in result.message
 
 
-@pytest.mark.parametrize("test_id", ["l1_loss_uniform", "l2_loss_k3", "l2_grad_soft"])
+@pytest.mark.parametrize("test_id", ["l2_gradient_sum", "l2_loss_k3", "l2_grad_soft"])
 def test_an_answer_still_none_is_an_unfilled_exercise(test_id):
     with pytest.raises(NotImplementedError, match="not answered yet"):
         check(test_id, None)

@@ -27,8 +27,9 @@ SECRETS = (b"first course", b"second course", b"third course")
 def solution_namespace(lesson):
     r"""Run the imports cell and the solution cells that define functions; return the names.
 
-    Only the solution's function definitions are needed to grade its functions; the magics
-    of the imports cell (``%matplotlib inline``) are skipped.
+    Only the solution's function definitions (and the read-only cells that define what the
+    grader calls) are needed to grade its functions; the magics of the imports cell
+    (``%matplotlib inline``) are skipped.
     """
     namespace = {}
     for cell in read_notebook(solution_path(lesson)).cells:
@@ -36,7 +37,9 @@ def solution_namespace(lesson):
             continue
         meta = cell.metadata.get("nbgrader", {})
         is_imports = cell.get("id", "").endswith("-imports")
-        if is_imports or (meta.get("solution") and "def " in cell.source):
+        # Answer cells, and read-only cells that define what the grader calls (lesson 5).
+        defines = meta.get("solution") or (meta.get("locked") and not meta.get("grade"))
+        if is_imports or (defines and "def " in cell.source):
             source = "\n".join(
                 line for line in cell.source.splitlines() if not line.startswith("%")
             )
@@ -82,27 +85,50 @@ def test_several_labels_reference_matches_finite_differences(secret):
         )
 
 
-def test_step_signs_answer_is_the_sign_of_one_descent_step():
-    z, y = np.array([2.0, -1.0, 0.5, 3.0]), 1
-    change = descend_logits(z, y, lr=0.5, n_steps=1).logits[1] - z
-    np.testing.assert_array_equal(definitions.get_test("l4_step_signs").reference, np.sign(change))
+@pytest.mark.parametrize("secret", SECRETS)
+def test_step_signs_reference_is_the_sign_of_one_descent_step(secret):
+    test = definitions.get_test("l4_step_signs")
+    for case in test.cases(hidden=True, secret=secret):
+        z, y = case.args
+        change = descend_logits(z, y, lr=0.5, n_steps=1).logits[1] - z
+        assert np.all(change != 0.0)  # no probability so small that the step rounds away
+        np.testing.assert_array_equal(test.expected(case), np.sign(change))
 
 
-def test_first_step_rise_answer_is_what_descent_does_from_equal_logits():
-    descent = descend_logits(np.zeros(5), 0, lr=1.0, n_steps=1)
-    rise = descent.logits[1, 0] - descent.logits[0, 0]
-    assert definitions.get_test("l4_first_step_rise").reference == pytest.approx(rise)
+@pytest.mark.parametrize("secret", SECRETS)
+def test_first_step_rise_reference_is_what_descent_does_from_equal_logits(secret):
+    test = definitions.get_test("l4_first_step_rise")
+    for case in test.cases(hidden=True, secret=secret):
+        n_classes, lr = case.args
+        descent = descend_logits(np.zeros(n_classes), 0, lr=lr, n_steps=1)
+        rise = descent.logits[1, 0] - descent.logits[0, 0]
+        assert test.expected(case) == pytest.approx(rise)
 
 
-def test_compete_threshold_answer_is_where_a_label_entry_changes_sign():
-    threshold = definitions.get_test("l4_compete_threshold").reference
-    labels = [0, 1, 2, 3]
-    for a_k, sign in ((threshold - 0.01, -1.0), (threshold + 0.01, 1.0)):
-        # Five classes; label 0 gets probability a_k, the other mass is spread evenly.
-        a = np.full(5, (1.0 - a_k) / 4)
-        a[0] = a_k
-        gradient = several_labels_loss_and_grad(np.log(a), labels)[1]
-        assert np.sign(gradient[0]) == sign
+@pytest.mark.parametrize("secret", SECRETS)
+def test_compete_threshold_reference_is_where_a_label_entry_changes_sign(secret):
+    test = definitions.get_test("l4_compete_threshold")
+    for case in test.cases(hidden=True, secret=secret):
+        (n_labels,) = case.args
+        threshold = test.expected(case)
+        labels = list(range(n_labels))
+        for a_k, sign in ((0.99 * threshold, -1.0), (1.01 * threshold, 1.0)):
+            # One class more than labels; label 0 gets a_k, the other mass is spread evenly.
+            a = np.full(n_labels + 1, (1.0 - a_k) / n_labels)
+            a[0] = a_k
+            gradient = several_labels_loss_and_grad(np.log(a), labels)[1]
+            assert np.sign(gradient[0]) == sign
+
+
+def test_questions_are_graded_on_drawn_inputs_not_on_the_examples():
+    # Right on the examples of the question text only: no hidden point.
+    def only_the_example(z, y):
+        return np.array([-1.0, 1.0, -1.0, -1.0])
+
+    result = definitions.get_test("l4_step_signs").run_in_process(
+        only_the_example, hidden=True, secret=SECRETS[0]
+    )
+    assert result.points == 0
 
 
 @pytest.mark.parametrize(
@@ -128,8 +154,11 @@ def test_several_labels_without_the_count_is_not_full_marks():
     assert "a single label" not in result.message  # the one-label case passed
 
 
-def test_value_questions_start_unanswered():
+def test_unanswered_questions_are_unfilled_exercises():
     from autograder import check
 
-    with pytest.raises(NotImplementedError, match="not answered yet"):
-        check("l4_step_signs", None)
+    def stub(n_labels):
+        raise NotImplementedError()
+
+    with pytest.raises(NotImplementedError):
+        check("l4_compete_threshold", stub)

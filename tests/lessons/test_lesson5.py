@@ -1,9 +1,15 @@
-"""Lesson 5 (softmax regression on digits): references, answers and the accuracy it promises."""
+"""Lesson 5 (softmax regression on digits): references, answers and the training it grades."""
+
+import time
 
 import numpy as np
 import pytest
 
 from autograder import definitions
+from autograder.definitions.lesson5_digits_regression import (
+    TRAIN_MAX_LOSS,
+    held_out_loss,
+)
 from ce_lib import cross_entropy, gradient_relative_error, softmax
 from ce_lib.regression import load_digits_split
 
@@ -52,31 +58,22 @@ def test_gradient_references_match_finite_differences(secret):
         assert error_W < 1e-6 and error_b < 1e-6
 
 
-def test_training_in_the_notebook_reaches_95_percent_test_accuracy():
-    namespace = run_cells(LESSON, ["l5-imports", "l5-data-load", "l5-training-loop"])
-    assert namespace["test_accuracy"] >= 0.95
-    assert namespace["train_losses"][-1] < namespace["train_losses"][0]
+@pytest.mark.parametrize("secret", SECRETS)
+def test_step_reference_descends_the_penalised_loss(secret):
+    # The step is -lr times the gradient of J + (l2 / 2) ||W||^2, by finite differences.
+    test = definitions.get_test("l5_sgd_step")
+    for case in test.cases(hidden=True, secret=secret):
+        X, y, W, b, lr, l2 = case.args
+        step = test.expected(case)
 
+        def penalised(W, X=X, y=y, b=b, l2=l2):
+            return cross_entropy(X @ W + b, y) + 0.5 * l2 * np.sum(W**2)
 
-def test_understanding_answers_follow_from_the_model():
-    data = load_digits_split()
-    n_features, n_classes = data.X_train.shape[1], data.n_classes
-    rng = np.random.default_rng(0)
-    W = rng.standard_normal((n_features, n_classes))
-    b = rng.standard_normal(n_classes)
-    args = (data.X_train, data.y_train, W, b)
-    weight_gradient = definitions.get_test("l5_weight_gradient").reference(*args)
-    bias_gradient = definitions.get_test("l5_bias_gradient").reference(*args)
-    np.testing.assert_array_equal(
-        definitions.get_test("l5_weight_gradient_shape").reference, weight_gradient.shape
-    )
-    assert definitions.get_test("l5_bias_gradient_sum").reference == pytest.approx(
-        bias_gradient.sum(), abs=1e-12
-    )
-    zero_logits = np.zeros((len(data.y_train), n_classes))
-    assert definitions.get_test("l5_initial_loss").reference == pytest.approx(
-        cross_entropy(zero_logits, data.y_train)
-    )
+        error = gradient_relative_error(penalised, lambda W, s=step, lr=lr: (W - s[:-1]) / lr, W)
+        assert error < 1e-6
+        np.testing.assert_allclose(
+            step[-1], b - lr * definitions.get_test("l5_bias_gradient").reference(X, y, W, b)
+        )
 
 
 def _onehot(y, n_classes):
@@ -100,3 +97,184 @@ def test_wrong_weight_gradients_are_diagnosed(code, student):
     result = definitions.get_test("l5_weight_gradient").run_in_process(student)
     assert result.points == 0
     assert code in result.misconceptions
+
+
+def _gradients(X, y, W, b):
+    G = softmax(X @ W + b) - _onehot(y, W.shape[1])
+    return X.T @ G / len(y), G.mean(axis=0)
+
+
+@pytest.mark.parametrize(
+    ("student", "code"),
+    [
+        (
+            lambda X, y, W, b, lr, l2: np.vstack(_step(X, y, W, b, lr, l2, sign=-1.0)),
+            "sign_flipped",
+        ),
+        (
+            lambda X, y, W, b, lr, l2: np.vstack(_step(X, y, W, b, lr, l2, scale=len(y))),
+            "not_averaged",
+        ),
+        (lambda X, y, W, b, lr, l2: np.vstack(_step(X, y, W, b, lr, 0.0)), None),
+    ],
+    ids=["sign flipped", "summed", "no L2"],
+)
+def test_wrong_steps_earn_nothing(student, code):
+    result = definitions.get_test("l5_sgd_step").run_in_process(
+        student, hidden=True, secret=SECRETS[0]
+    )
+    assert result.points == 0
+    if code:
+        assert result.misconceptions == [code]
+
+
+def test_a_penalty_on_the_biases_is_wrong_where_the_biases_are_not_zero():
+    def student(X, y, W, b, lr, l2):
+        return np.vstack(_step(X, y, W, b, lr, l2, penalise_b=True))
+
+    result = definitions.get_test("l5_sgd_step").run_in_process(
+        student, hidden=True, secret=SECRETS[0]
+    )
+    assert result.points < 0.5 * result.max_points  # right only on the digits, where b = 0
+
+
+def _step(X, y, W, b, lr, l2, *, sign=1.0, scale=1.0, penalise_b=False):
+    gW, gb = _gradients(X, y, W, b)
+    W_new = W - sign * lr * (scale * gW + l2 * W)
+    b_new = b - sign * lr * (scale * gb + (l2 * b if penalise_b else 0.0))
+    return W_new, b_new
+
+
+# ------------------------------------------------------------------ the training loop
+
+
+def _reference_train():
+    return definitions.get_test("l5_train").reference
+
+
+def _loop(kind):
+    r"""A training loop with a typical fault, returning W over b like ``train_as_array``."""
+
+    def train(X, y, n_classes, lr, l2, batch_size, n_epochs, seed):
+        W, b = np.zeros((X.shape[1], n_classes)), np.zeros(n_classes)
+        order = np.random.default_rng(seed).permutation(len(y))
+        starts = {"full_batch": [0], "first_batch_only": [0]}.get(
+            kind, range(0, len(y), batch_size)
+        )
+        size = len(y) if kind == "full_batch" else batch_size
+        for _ in range(n_epochs):
+            for start in starts:
+                batch = order[start : start + size]
+                W, b = _step(
+                    X[batch], y[batch], W, b, lr, l2, scale=len(batch) if kind == "summed" else 1.0
+                )
+        return np.vstack([W, b])
+
+    return train
+
+
+@pytest.mark.parametrize("secret", SECRETS)
+def test_the_reference_loop_passes_with_a_margin_in_well_under_a_third_of_a_second(secret):
+    test = definitions.get_test("l5_train")
+    for case in test.cases(hidden=True, secret=secret):
+        start = time.perf_counter()
+        parameters = test.expected(case)
+        assert time.perf_counter() - start < 0.3
+        assert held_out_loss(case, parameters) < TRAIN_MAX_LOSS - 0.1
+    assert test.run_in_process(test.reference, hidden=True, secret=secret).passed
+
+
+@pytest.mark.parametrize("kind", ["full_batch", "first_batch_only", "summed"])
+def test_a_broken_loop_fails_every_run(kind):
+    result = definitions.get_test("l5_train").run_in_process(
+        _loop(kind), hidden=True, secret=SECRETS[1]
+    )
+    assert result.points == 0
+    assert "held-out digits" in result.message
+
+
+def test_weights_trained_beforehand_fail_on_the_drawn_digits():
+    # Well-trained weights that ignore the data they are given: right on the unmixed public
+    # digits, useless once the grader mixes the pixels and renames the classes.
+    data = load_digits_split()
+    trained = _reference_train()(data.X_train, data.y_train, 10, 0.5, 1e-3, 32, 20, 0)
+
+    def memorised(X, y, n_classes, lr, l2, batch_size, n_epochs, seed):
+        return trained
+
+    result = definitions.get_test("l5_train").run_in_process(
+        memorised, hidden=True, secret=SECRETS[2]
+    )
+    assert result.points == 0
+    assert "1 of 2 correct" in result.message  # the public run on unmixed digits passed
+
+
+@pytest.mark.parametrize(
+    ("answer", "problem"),
+    [
+        (np.zeros((64, 10)), "expected (65, 10): W with b as its last row"),
+        (np.full((65, 10), np.nan), "inf or NaN"),
+        (np.ones((65, 10), dtype=bool), "not W and b as an array of numbers"),
+    ],
+)
+def test_malformed_trained_parameters_are_wrong_answers(answer, problem):
+    result = definitions.get_test("l5_train").run_in_process(lambda *args: answer)
+    assert result.points == 0
+    assert problem in result.message
+
+
+def test_training_in_the_notebook_reaches_95_percent_test_accuracy():
+    namespace = run_cells(
+        LESSON,
+        [
+            "l5-imports",
+            "l5-data-load",
+            "l5-model-start",
+            "l5-weight-gradient-solution",
+            "l5-bias-gradient-solution",
+            "l5-sgd-step-solution",
+            "l5-train-solution",
+            "l5-search",
+            "l5-training-loop",
+        ],
+    )
+    assert namespace["test_accuracy"] >= 0.95
+    assert namespace["l2_chosen"] > 0  # over 100 epochs, the penalty pays on validation
+
+
+def test_without_the_learners_train_the_nearest_class_mean_stands_in():
+    namespace = run_cells(LESSON, ["l5-imports", "l5-data-load", "l5-model-start"])
+    namespace["validation_loss"] = {}
+    exec(
+        compile(
+            {c.get("id"): c for c in read_notebook(solution_path(LESSON)).cells}[
+                "l5-training-loop"
+            ].source,
+            "l5-training-loop",
+            "exec",
+        ),
+        namespace,
+    )
+    assert 0.85 <= namespace["test_accuracy"] < 0.95
+
+
+@pytest.mark.parametrize("secret", SECRETS)
+def test_understanding_references_follow_from_the_model(secret):
+    shape_test = definitions.get_test("l5_weight_gradient_shape")
+    for case in shape_test.cases(hidden=True, secret=secret):
+        n_samples, n_features, n_classes = case.args
+        rng = np.random.default_rng(0)
+        X = rng.standard_normal((n_samples, n_features))
+        y = rng.integers(0, n_classes, n_samples)
+        W, b = np.zeros((n_features, n_classes)), np.zeros(n_classes)
+        gradient = definitions.get_test("l5_weight_gradient").reference(X, y, W, b)
+        np.testing.assert_array_equal(shape_test.expected(case), gradient.shape)
+        bias_gradient = definitions.get_test("l5_bias_gradient").reference(X, y, W, b)
+        assert definitions.get_test("l5_bias_gradient_sum").reference == pytest.approx(
+            bias_gradient.sum(), abs=1e-12
+        )
+    loss_test = definitions.get_test("l5_initial_loss")
+    for case in loss_test.cases(hidden=True, secret=secret):
+        X, y, n_classes = case.args
+        zero_logits = np.zeros((len(y), n_classes))
+        assert loss_test.expected(case) == pytest.approx(cross_entropy(zero_logits, y))

@@ -74,27 +74,35 @@ def test_temperature_reference_matches_finite_differences(secret):
         assert error < 1e-6
 
 
-def test_smoothed_gap_answer_is_where_descent_stops():
-    n_classes, eps = 10, 0.1
-    descent = descend_logits(np.zeros(n_classes), 3, lr=2.0, n_steps=400, label_smoothing=eps)
-    gaps = descent.logits[-1, 3] - np.delete(descent.logits[-1], 3)
-    reference = definitions.get_test("l6_smoothed_gap").reference
-    np.testing.assert_allclose(gaps, reference, rtol=1e-6)
+@pytest.mark.parametrize("secret", SECRETS)
+def test_smoothed_gap_reference_is_where_descent_stops(secret):
+    test = definitions.get_test("l6_smoothed_gap")
+    for case in test.cases(hidden=True, secret=secret)[:4]:
+        eps, n_classes = case.args
+        # From equal logits the gaps grow towards their limit; a large step gets there fast.
+        descent = descend_logits(np.zeros(n_classes), 0, lr=5.0, n_steps=3000, label_smoothing=eps)
+        gaps = descent.logits[-1, 0] - descent.logits[-1, 1:]
+        np.testing.assert_allclose(gaps, test.expected(case), rtol=1e-6)
 
 
-def test_binary_gradient_answer_is_ce_lib_gradient_with_two_classes():
-    a_1 = 0.8
-    z = np.array([0.0, np.log(a_1 / (1 - a_1))])  # softmax gives a_1 = sigmoid(z_1 - z_0)
-    assert expit(z[1] - z[0]) == pytest.approx(a_1)
-    gradient = cross_entropy_grad(z, 1)
-    assert definitions.get_test("l6_binary_gradient").reference == pytest.approx(gradient[1])
+@pytest.mark.parametrize("secret", SECRETS)
+def test_binary_gradient_reference_is_ce_lib_gradient_with_two_classes(secret):
+    test = definitions.get_test("l6_binary_gradient")
+    for case in test.cases(hidden=True, secret=secret):
+        a_1, y = case.args
+        z = np.array([0.0, np.log(a_1 / (1 - a_1))])  # softmax gives a_1 = sigmoid(z_1 - z_0)
+        assert expit(z[1] - z[0]) == pytest.approx(a_1)
+        assert test.expected(case) == pytest.approx(cross_entropy_grad(z, y)[1])
 
 
-def test_hot_probability_answer_is_the_limit_of_large_temperatures():
-    z = np.array([3.0, -1.0, 0.5, 2.0])
-    probabilities = np.exp(log_softmax(z / 1e9))
-    reference = definitions.get_test("l6_hot_probability").reference
-    np.testing.assert_allclose(probabilities, reference, rtol=1e-8)
+@pytest.mark.parametrize("secret", SECRETS)
+def test_hot_probability_reference_is_the_limit_of_large_temperatures(secret):
+    test = definitions.get_test("l6_hot_probability")
+    rng = np.random.default_rng(0)
+    for case in test.cases(hidden=True, secret=secret):
+        (n_classes,) = case.args
+        probabilities = np.exp(log_softmax(rng.normal(size=n_classes) / 1e9))
+        np.testing.assert_allclose(probabilities, test.expected(case), rtol=1e-8)
 
 
 def test_soft_target_gradient_assuming_unit_sum_loses_points():
