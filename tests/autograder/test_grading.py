@@ -354,3 +354,21 @@ def test_public_feedback_cannot_carry_hidden_inputs(tmp_path, course):
     for case in get_test("l3_softmax").cases(hidden=True, secret=SECRET):
         if case.hidden:
             assert repr(case.args[0].tolist())[1:20] not in message
+
+
+def test_a_course_cell_may_name_what_runs_in_its_place_under_grading():
+    trusted = _lesson_notebook()
+    heavy = _cell("import time\ntime.sleep(60)\nsearch = 'done'")
+    heavy.metadata["ce_grade"] = {"under_grading": "search = 'skipped'"}
+    trusted.cells.insert(1, heavy)
+    submitted = _lesson_notebook()
+    submitted.cells.insert(1, _cell("import time\ntime.sleep(60)\nsearch = 'done'"))
+    sources, _, _ = select_cells(submitted, trusted, ["l3_softmax"])
+    assert "search = 'skipped'" in sources and not any("sleep" in s for s in sources)
+    # A student's own metadata is not trusted, and an edited cell runs as the student wrote it.
+    own = _lesson_notebook()
+    mine = _cell("import time\ntime.sleep(1)\nsearch = 'mine'")
+    mine.metadata["ce_grade"] = {"under_grading": "search = 'free'"}
+    own.cells.insert(1, mine)
+    sources, _, _ = select_cells(own, trusted, ["l3_softmax"])
+    assert any("search = 'mine'" in s for s in sources) and "search = 'free'" not in sources
