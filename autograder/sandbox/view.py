@@ -10,7 +10,7 @@ A sandboxed notebook sees only
   SciPy and scikit-learn, and an editable install maps the course tree in);
 - ``/sbx/lib``: the sandbox-side package :mod:`ce_sandbox` and a ``ce_lib`` built for the
   lesson, in which every module the lesson's graded code must not use is a stand-in whose
-  functions raise :class:`ReferenceUnavailable` (the reference is absent, not guarded), and
+  functions raise ``ReferenceUnavailable`` (the reference is absent, not guarded), and
   ``ce_lib.plots`` draws nothing;
 - an empty ``/tmp`` and ``/dev``.
 
@@ -132,10 +132,6 @@ class LessonView:
         warm = self.warm if self.warm is not None else self.packages
         extra = ("matplotlib.pyplot",) if "matplotlib" in self.packages else ()
         return (*warm, *extra, "ce_lib")
-
-
-class ReferenceUnavailable(RuntimeError):
-    r"""Raised in the sandbox by a stand-in of what the lesson asks the student to write."""
 
 
 # --- site-packages entries ------------------------------------------------------------------

@@ -433,3 +433,24 @@ def test_finite_differences_of_the_students_own_loss_earn_nothing():
     for test_id, student in (("l3_cross_entropy_grad", l3), ("l5_weight_gradient", l5_weights)):
         result = get_test(test_id).run_in_process(student, hidden=True, secret=b"red team")
         assert result.points == 0, (test_id, result.message)
+
+
+def test_a_student_folder_linked_to_another_students_is_not_graded_as_theirs(tmp_path):
+    # eve hands in a symbolic link to ada's folder, hoping to be graded on ada's work.
+    import shutil
+    from pathlib import Path
+
+    from autograder.batch import find_submissions
+
+    lesson = "lesson3_implement"
+    root = Path(__file__).resolve().parents[2] / "autograder/examples/class/submitted"
+    submitted = tmp_path / "submitted"
+    shutil.copytree(root / "correct_reference", submitted / "ada")
+    (submitted / "eve").symlink_to(submitted / "ada", target_is_directory=True)
+    (submitted / "mallory" / lesson).mkdir(parents=True)
+    (submitted / "mallory" / lesson / f"{lesson}.ipynb").symlink_to(
+        submitted / "ada" / lesson / f"{lesson}.ipynb"
+    )
+    rows = {s.student_id: s for s in find_submissions(submitted)}
+    assert "eve" not in rows or rows["eve"].path is None
+    assert rows["mallory"].path is None and rows["mallory"].problem

@@ -153,8 +153,6 @@ def test_student_text_is_neutralised_in_every_output(tmp_path, secret_file, bubb
     assert _autograde(submitted, out, secret_file) == 0
     text = (out / "grades.csv").read_text()
     assert "\n'=HYPERLINK" in text  # a spreadsheet shows it as text
-    table = cli.format_grade_table if hasattr(cli, "format_grade_table") else None
-    del table
     from autograder.outputs import format_grade_table
 
     rows = list(csv.DictReader((out / "grades.csv").open(newline="")))
