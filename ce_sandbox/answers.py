@@ -4,7 +4,9 @@ These run wherever the student's code runs: inside the sandbox worker when ``ce-
 and in the learner's own kernel when a grade cell calls :func:`autograder.check`. An answer is
 ``{"value": plain}`` with plain data from :func:`ce_sandbox.wire.to_plain`, or
 ``{"error": type_name, "detail": message}`` when the student's code raised or returned
-something that is not plain data.
+something that is not plain data. A function's answer also carries ``"args"``: its
+arguments as they were after the call (``None`` for one that is no longer plain data), so the
+trusted side can check that the function left them unchanged.
 
 >>> answers = call_function(lambda z: 2 * z, [(1.5,), (None,)])
 >>> float(answers[0]["value"]), answers[1]["error"]
@@ -34,22 +36,40 @@ def _fresh(argument):
     return copy.deepcopy(argument)
 
 
+def _plain_or_none(argument):
+    try:
+        return to_plain(argument)
+    except Exception:  # noqa: BLE001 - an argument turned into something else is "changed"
+        return None
+
+
 def call_function(function, cases_args, *, propagate_not_implemented=False):
-    r"""Call ``function(*args)`` for each argument tuple and return one answer per call."""
+    r"""Call ``function(*args)`` for each argument tuple and return one answer per call.
+
+    >>> import numpy as np
+    >>> def normalise(v):
+    ...     v /= v.sum()  # edits its argument in place
+    ...     return v
+    >>> answer = call_function(normalise, [(np.array([1.0, 3.0]),)])[0]
+    >>> answer["value"].tolist(), answer["args"][0].tolist()
+    ([0.25, 0.75], [0.25, 0.75])
+    """
     if not callable(function):
         problem = NotPlainData(f"expected a function, got {type(function).__name__}")
         return [_error(problem) for _ in cases_args]
     answers = []
     for args in cases_args:
+        given = [_fresh(argument) for argument in args]
         try:
-            result = function(*[_fresh(argument) for argument in args])
-            answers.append({"value": to_plain(result)})
+            answer = {"value": to_plain(function(*given))}
         except NotImplementedError as exc:
             if propagate_not_implemented:
                 raise
-            answers.append(_error(exc))
+            answer = _error(exc)
         except Exception as exc:  # noqa: BLE001 - any failure of student code is an answer
-            answers.append(_error(exc))
+            answer = _error(exc)
+        answer["args"] = [_plain_or_none(argument) for argument in given]
+        answers.append(answer)
     return answers
 
 

@@ -62,7 +62,10 @@ reported.
 """
 
 import builtins
+import dataclasses
+import inspect
 import math
+import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -86,6 +89,13 @@ _SAFE_EXCEPTION_NAMES = frozenset(
     if isinstance(value, type) and issubclass(value, BaseException)
 ) | {"NotPlainData", "ForbiddenCall"}
 
+
+#: The name of the requirement a test without declared requirements checks: correct values.
+VALUES = "values"
+#: The name of the requirement every function test adds: its arguments are left unchanged.
+INPUTS = "inputs"
+#: The share of a function test's points for leaving its arguments unchanged.
+INPUTS_SHARE = 0.1
 
 #: Tolerances of every gradient test: a closed form in float64 is within about 1e-16 of the
 #: reference, while a finite-difference gradient of the student's own loss (which the lessons'
@@ -113,6 +123,44 @@ class Case:
     args: tuple = ()
     label: str = ""
     hidden: bool = False
+    requirement: str = VALUES
+
+
+@dataclass(frozen=True)
+class Requirement:
+    r"""One thing an exercise asks for, checked by cases built to break the answers that skip it.
+
+    Parameters
+    ----------
+    name : str
+        A short identifier, unique within the test (``"values"``, ``"stable"``, ...).
+    text : str
+        What the exercise requires, in the course's words; feedback shows it.
+    share : float
+        The fraction of the test's points this requirement carries; a test's shares (with the
+        inputs share of a function test) add up to 1.
+    public, hidden : callable
+        ``rng -> list`` of :class:`Case` or argument tuples (points, for an expression test):
+        the public cases are shown in feedback and never scored, the hidden ones are drawn
+        from the course secret and scored. Each requirement needs at least one of each.
+    rtol, atol : float, optional
+        Tolerances of this requirement's cases when they differ from the test's (float32
+        inputs, for example, are compared at float32 precision).
+    """
+
+    name: str
+    text: str
+    share: float
+    public: Callable
+    hidden: Callable
+    rtol: float | None = None
+    atol: float | None = None
+
+    def __post_init__(self):
+        if not (isinstance(self.share, int | float) and 0 < self.share <= 1):
+            raise ValueError(
+                f"share of requirement {self.name!r} must be a number in (0, 1], got {self.share!r}"
+            )
 
 
 class Alternatives(list):
@@ -132,9 +180,25 @@ class Forbidden:
     modules: tuple = ()
 
 
+def format_points(points):
+    r"""Points as the course prints them: at most two decimals, no trailing zeros.
+
+    >>> format_points(2.0), format_points(1 / 3), format_points(2.4567)
+    ('2', '0.33', '2.46')
+    """
+    return f"{round(float(points), 2):g}"
+
+
 @dataclass
 class TestResult:
-    r"""The outcome of one test on one submission (no hidden input or value inside)."""
+    r"""The outcome of one test on one submission (no hidden input or value inside).
+
+    ``requirements`` holds one entry per requirement: its ``name``, ``text``, ``points``,
+    ``max_points``, ``cases_passed`` and ``cases_total`` (scored cases). ``as_dict`` is the
+    entry of a notebook's report: every report, graded or not, is built from these.
+    """
+
+    __test__ = False  # a result, not a pytest test class
 
     id: str
     points: float
@@ -144,6 +208,7 @@ class TestResult:
     misconceptions: list
     cases_passed: int
     cases_total: int
+    requirements: list = field(default_factory=list)
 
     def as_dict(self):
         r"""Return the report entry of this result."""
@@ -156,28 +221,31 @@ class TestResult:
             "misconceptions": list(self.misconceptions),
             "cases_passed": self.cases_passed,
             "cases_total": self.cases_total,
+            "requirements": [dict(entry) for entry in self.requirements],
         }
 
 
-def _as_cases(items, hidden):
+def _as_cases(items, hidden, requirement):
     cases = []
     for index, item in enumerate(items):
         if isinstance(item, Case):
-            cases.append(Case(item.args, item.label, hidden))
+            # dataclasses.replace keeps the fields of a Case subclass.
+            cases.append(dataclasses.replace(item, hidden=hidden, requirement=requirement))
         elif isinstance(item, dict):
-            cases.append(Case((item,), f"point {index + 1}", hidden))
+            cases.append(Case((item,), f"point {index + 1}", hidden, requirement))
         else:
-            cases.append(Case(tuple(item), f"case {index + 1}", hidden))
+            cases.append(Case(tuple(item), f"case {index + 1}", hidden, requirement))
     return cases
 
 
-def _evidence(value, alternatives, test):
+def _evidence(value, alternatives, tolerances):
     r"""How a probe's ``alternatives`` reproduce ``value``: ``"finite"``, ``"non-finite"`` or None.
 
     ``"non-finite"`` means the match rests on inf or NaN entries alone (no finite entry).
     """
+    rtol, atol = tolerances
     for alternative in alternatives:
-        if _matches(value, alternative, test.rtol, test.atol):
+        if _matches(value, alternative, rtol, atol):
             finite = np.isfinite(np.asarray(value, dtype=np.float64))
             return "finite" if finite.any() else "non-finite"
     return None
@@ -205,6 +273,91 @@ def _matches(value, alternative, rtol, atol):
     return bool(np.allclose(candidate[finite], expected[finite], rtol=rtol, atol=atol))
 
 
+#: At most this many entries of an input or an answer are printed in full in feedback.
+SHOWN_ENTRIES = 12
+
+
+def _show(value):
+    r"""A short rounded text for an array or number of feedback (its shape when it is large)."""
+    array = np.asarray(value)
+    if array.dtype.kind not in "biuf":
+        return repr(value)
+    if array.size > SHOWN_ENTRIES:
+        return f"an array of shape {array.shape}"
+    if array.dtype.kind == "f":
+        return np.array2string(array, precision=4, separator=", ", suppress_small=False)
+    return np.array2string(array, separator=", ")
+
+
+def _index_text(index):
+    return "[" + ", ".join(str(int(i)) for i in index) + "]"
+
+
+def _first_difference(candidate, expected, rtol, atol):
+    r"""Where the answer first differs from the reference, as a sentence."""
+    close = np.isclose(candidate, expected, rtol=rtol, atol=atol)
+    wrong = np.argwhere(~close)
+    if not len(wrong):
+        return ""
+    index = tuple(wrong[0])
+    got, want = candidate[index], expected[index]
+    where = f" at {_index_text(index)}" if candidate.ndim else ""
+    return f"first wrong entry{where}: expected {want:.6g}, got {got:.6g}"
+
+
+def _shape_sentence(got, want):
+    r"""Say which axis is missing, extra or swapped when an answer has the wrong shape."""
+    got, want = tuple(got), tuple(want)
+    head = f"the answer has shape {got}, expected {want}"
+    if not want:
+        return f"{head}: one number is asked for; a mean or sum over the samples is missing"
+    if not got:
+        return f"{head}: one value per entry is asked for, not a single number"
+    if len(got) == len(want) - 1:
+        for axis in range(len(want)):
+            if want[:axis] + want[axis + 1 :] == got:
+                return (
+                    f"{head}: axis {axis} (of length {want[axis]}) is gone; a sum, max or "
+                    "mean over it dropped it; keep it with keepdims=True"
+                )
+    if len(got) == len(want) and got == want[::-1]:
+        return f"{head}: the axes are swapped; rows are samples and columns are classes"
+    if len(got) == len(want) + 1:
+        return f"{head}: it has an extra axis; check for a stray [:, None] or np.newaxis"
+    return head
+
+
+_BROADCAST = re.compile(
+    r"operands could not be broadcast together with shapes ((?:\([\d, ]*\) ?)+)"
+)
+
+
+def _error_sentence(name, detail):
+    r"""Turn a NumPy broadcasting error into a sentence that says what to check."""
+    match = _BROADCAST.search(detail or "")
+    if name == "ValueError" and match:
+        shapes = " and ".join(re.findall(r"\([\d, ]*\)", match.group(1)))
+        return (
+            f"NumPy could not combine arrays of shapes {shapes}: a row-wise sum or max lost "
+            "its axis, so it cannot divide or shift each row; keep the axis with "
+            "keepdims=True (or index with [:, None])"
+        )
+    return ""
+
+
+def _same_argument(sent, returned):
+    r"""Whether an argument came back as it was sent (same shape, dtype kind and entries)."""
+    if returned is None:
+        return False
+    sent = np.asarray(sent)
+    if not isinstance(returned, np.ndarray):
+        return False
+    # Shapes first: a returned argument is never converted before its size is known.
+    if returned.shape != sent.shape or returned.dtype.kind != sent.dtype.kind:
+        return False
+    return bool(np.array_equal(returned, sent, equal_nan=sent.dtype.kind in "fc"))
+
+
 @dataclass(frozen=True, kw_only=True)
 class _BaseTest:
     id: str
@@ -215,8 +368,11 @@ class _BaseTest:
     rtol: float = 1e-6
     atol: float = 1e-9
     misconceptions: dict = field(default_factory=dict)
+    requirements: tuple = ()
 
     kind = "base"
+    #: The share of the points for leaving the arguments unchanged (function tests only).
+    inputs_share = 0.0
 
     def __post_init__(self):
         if not self.id or not isinstance(self.id, str):
@@ -229,8 +385,42 @@ class _BaseTest:
                 f"misconceptions of test {self.id!r} must use codes of "
                 f"autograder.misconceptions.CODES, got {', '.join(unknown)}"
             )
+        names = [requirement.name for requirement in self.requirements]
+        if len(set(names)) != len(names) or INPUTS in names:
+            raise ValueError(
+                f"requirements of test {self.id!r} must have distinct names other than "
+                f"{INPUTS!r}, got {names}"
+            )
+        if self.requirements:
+            total = sum(requirement.share for requirement in self.requirements)
+            if not math.isclose(total + self.inputs_share, 1.0, abs_tol=1e-9):
+                raise ValueError(
+                    f"shares of the requirements of test {self.id!r} must add up to "
+                    f"{1 - self.inputs_share:g} (the rest is for unchanged inputs), got {total:g}"
+                )
 
-    # --- cases ----------------------------------------------------------------------------
+    # --- requirements and cases -----------------------------------------------------------
+
+    def stated_requirements(self):
+        r"""Return the test's requirements (one ``"values"`` requirement when none is declared)."""
+        if self.requirements:
+            return tuple(self.requirements)
+        return (self._default_requirement(),)
+
+    def _default_requirement(self):
+        return Requirement(
+            VALUES,
+            self.description or f"the right `{self.name}`",
+            1.0 - self.inputs_share,
+            lambda rng: [Case((), "value")],
+            lambda rng: [],
+        )
+
+    def _stream(self, requirement):
+        # The first requirement draws from the test's own stream, so a test that declares one
+        # requirement draws the same cases as before it did.
+        first = self.stated_requirements()[0].name
+        return self.id if requirement.name == first else f"{self.id}:{requirement.name}"
 
     def cases(self, *, hidden=False, secret=None):
         r"""Return the public cases, followed by the hidden ones when ``hidden`` is true."""
@@ -242,10 +432,27 @@ class _BaseTest:
         return cases
 
     def _public_cases(self):
-        return [Case((), "value", False)]
+        cases = []
+        for requirement in self.stated_requirements():
+            drawn = requirement.public(public_rng(self._stream(requirement)))
+            cases.extend(_as_cases(drawn, False, requirement.name))
+        return cases
 
     def _hidden_cases(self, secret):
-        return []
+        cases = []
+        for requirement in self.stated_requirements():
+            drawn = requirement.hidden(hidden_rng(secret, self._stream(requirement)))
+            cases.extend(_as_cases(drawn, True, requirement.name))
+        return cases
+
+    def tolerances(self, case):
+        r"""Return ``(rtol, atol)`` of ``case``: its requirement's, or else the test's."""
+        for requirement in self.stated_requirements():
+            if requirement.name == case.requirement:
+                rtol = self.rtol if requirement.rtol is None else requirement.rtol
+                atol = self.atol if requirement.atol is None else requirement.atol
+                return rtol, atol
+        return self.rtol, self.atol
 
     # --- answers --------------------------------------------------------------------------
 
@@ -268,7 +475,12 @@ class _BaseTest:
     # --- scoring --------------------------------------------------------------------------
 
     def compare(self, case, answer):
-        r"""Return ``(passed, problem)``; ``problem`` describes a wrong answer in course words."""
+        r"""Return ``(passed, problem)``; ``problem`` describes a wrong answer in course words.
+
+        For a public case the problem points: the expected and given values (small ones in
+        full), the first wrong entry, or which axis a wrong shape lost. A hidden case's
+        problem says only what kind of mistake it was.
+        """
         if "error" in answer:
             return False, self._describe_error(case, answer)
         value = answer.get("value")
@@ -282,22 +494,45 @@ class _BaseTest:
             elif case.hidden:
                 return False, "the answer has the wrong shape"
             else:
-                return False, (f"the answer has shape {value.shape}, expected {expected.shape}")
+                return False, _shape_sentence(value.shape, expected.shape)
         candidate = value.astype(np.float64)
         finite = np.isfinite(expected)
         if not np.isfinite(candidate[finite]).all():
-            return False, "the answer contains inf or NaN"
-        if np.allclose(candidate, expected, rtol=self.rtol, atol=self.atol):
+            if case.hidden:
+                return False, "the answer contains inf or NaN"
+            bad = tuple(np.argwhere(~np.isfinite(candidate) & finite)[0])
+            where = f" at {_index_text(bad)}" if candidate.ndim else ""
+            return False, (
+                f"the answer contains inf or NaN{where} where {expected[bad]:.6g} is expected"
+            )
+        rtol, atol = self.tolerances(case)
+        if np.allclose(candidate, expected, rtol=rtol, atol=atol):
             return True, ""
-        return False, "wrong values"
+        if case.hidden:
+            return False, "wrong values"
+        if candidate.size <= SHOWN_ENTRIES:
+            shown = f"expected {_show(expected)}, got {_show(candidate)}; "
+        else:
+            shown = ""
+        difference = _first_difference(candidate, expected, rtol, atol)
+        return False, f"wrong values: {shown}{difference}"
 
     def _describe_error(self, case, answer):
         name = answer.get("error", "Exception")
+        detail = answer.get("detail", "")
+        sentence = _error_sentence(name, detail)
         if case.hidden:
             shown = name if name in _SAFE_EXCEPTION_NAMES else "an exception"
+            if sentence:
+                return f"raised {shown}: arrays whose shapes do not combine (check keepdims)"
             return f"raised {shown}"
-        detail = answer.get("detail", "")
+        if sentence:
+            return f"raised {name}: {sentence}"
         return f"raised {name}: {detail}" if detail else f"raised {name}"
+
+    def inputs_changed(self, case, answer):
+        r"""Whether the call changed its arguments (only function tests send arguments)."""
+        return False
 
     def diagnose(self, cases, answers, outcomes):
         r"""Return the misconception codes whose probes reproduce the student's answers.
@@ -320,7 +555,11 @@ class _BaseTest:
                 with np.errstate(all="ignore"), warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     evidence = [
-                        _evidence(answer["value"], self.probe_alternatives(probe, case), self)
+                        _evidence(
+                            answer["value"],
+                            self.probe_alternatives(probe, case),
+                            self.tolerances(case),
+                        )
                         for case, answer, _ in valued
                     ]
             except Exception:  # noqa: BLE001 - a probe that cannot apply does not fit
@@ -338,50 +577,93 @@ class _BaseTest:
     def evaluate(self, cases, answers, *, extra_codes=(), note=""):
         r"""Score ``answers`` to ``cases`` and return a :class:`TestResult`.
 
-        ``extra_codes`` are codes found outside the answers (``uses_reference`` from the
-        sandbox); ``note`` is a sentence added to the message (why grading stopped).
+        Each requirement earns its share of the points times the fraction of its scored cases
+        answered correctly. Only cases nobody saw are scored: the hidden ones, drawn from the
+        course secret (a learner's self-check, with public cases only, scores those instead).
+        A function test's inputs share is earned on the scored cases whose call left its
+        arguments unchanged, and only when some scored answer is right. ``extra_codes`` are
+        codes found outside the answers (``uses_reference`` from the sandbox); ``note`` is a
+        sentence added to the message (why grading stopped).
         """
         outcomes = [self.compare(case, answer) for case, answer in zip(cases, answers, strict=True)]
-        # Only cases nobody saw are scored: the hidden ones, drawn from the course secret. A
-        # learner's self-check (public cases only) estimates the points from the public ones.
-        scored = [ok for case, (ok, _) in zip(cases, outcomes, strict=True) if case.hidden]
-        if not scored:
-            scored = [ok for ok, _ in outcomes]
-        passed = sum(1 for ok in scored if ok)
+        hidden_run = any(case.hidden for case in cases)
+        scored = [
+            (case, answer, ok)
+            for case, answer, (ok, _) in zip(cases, answers, outcomes, strict=True)
+            if case.hidden == hidden_run
+        ]
+        entries = []
+        for requirement in self.stated_requirements():
+            mine = [ok for case, _, ok in scored if case.requirement == requirement.name]
+            entries.append(self._entry(requirement.name, requirement.text, requirement.share, mine))
+        passed = sum(1 for _, _, ok in scored if ok)
         total = len(scored)
-        fraction = passed / total if total else 0.0
-        points = round(self.points * fraction, 4)
+        if self.inputs_share:
+            kept = [not self.inputs_changed(case, answer) for case, answer, _ in scored]
+            if not passed:
+                kept = [False] * len(kept)  # unchanged inputs earn nothing on their own
+            entries.append(
+                self._entry(INPUTS, "leaves its arguments unchanged", self.inputs_share, kept)
+            )
+        points = round(sum(entry["points"] for entry in entries), 4)
         codes = self.diagnose(cases, answers, outcomes)
         codes += [code for code in extra_codes if code not in codes]
-        message = self._message(cases, outcomes, passed, total, points, codes, note)
-        return TestResult(
+        everything = all(e["cases_passed"] == e["cases_total"] > 0 for e in entries)
+        result = TestResult(
             id=self.id,
             points=points,
             max_points=float(self.points),
-            passed=passed == total and total > 0,
-            message=message,
+            passed=everything and total > 0,
+            message="",
             misconceptions=codes,
             cases_passed=passed,
             cases_total=total,
+            requirements=entries,
         )
+        result.message = self._message(cases, answers, outcomes, result, note)
+        return result
+
+    def _entry(self, name, text, share, oks):
+        total = len(oks)
+        passed = sum(1 for ok in oks if ok)
+        max_points = self.points * share
+        earned = max_points * passed / total if total else 0.0
+        return {
+            "name": name,
+            "text": text,
+            "points": round(earned, 4),
+            "max_points": round(max_points, 4),
+            "cases_passed": passed,
+            "cases_total": total,
+        }
 
     def failed_result(self, reason):
         r"""Return a zero result for a test that could not run, with ``reason`` as message."""
+        entries = [
+            self._entry(requirement.name, requirement.text, requirement.share, [])
+            for requirement in self.stated_requirements()
+        ]
+        if self.inputs_share:
+            entries.append(
+                self._entry(INPUTS, "leaves its arguments unchanged", self.inputs_share, [])
+            )
         return TestResult(
             id=self.id,
             points=0.0,
             max_points=float(self.points),
             passed=False,
-            message=f"{self.id}: 0 of {_fmt(self.points)} points. {reason}",
+            message=f"{self.id}: 0 of {format_points(self.points)} points. {reason}",
             misconceptions=[],
             cases_passed=0,
             cases_total=0,
+            requirements=entries,
         )
 
-    def _message(self, cases, outcomes, passed, total, points, codes, note):
+    def _message(self, cases, answers, outcomes, result, note):
         what = f"`{self.name}`"
-        score = f"({_fmt(points)} of {_fmt(self.points)} points)"
+        score = f"({format_points(result.points)} of {format_points(self.points)} points)"
         graded = "graded cases" if any(case.hidden for case in cases) else "cases"
+        passed, total = result.cases_passed, result.cases_total
         if passed == total and total:
             head = f"{self.id}: {what} is correct on all {total} {graded} {score}."
         else:
@@ -390,25 +672,52 @@ class _BaseTest:
         if graded == "graded cases" and public:
             head += f" Public checks (not scored): {sum(public)} of {len(public)} correct."
         lines = [head]
-        public_problems, hidden_problems = {}, {}
-        for case, (ok, problem) in zip(cases, outcomes, strict=True):
-            if ok:
-                continue
-            if case.hidden:
-                hidden_problems[problem] = hidden_problems.get(problem, 0) + 1
-            else:
-                public_problems.setdefault(problem, []).append(case.label or "a public case")
-        # One line per distinct problem, naming the public cases that show it.
-        for problem, labels in public_problems.items():
-            lines.append(f"  - {'; '.join(labels)}: {problem}.")
-        for problem, count in hidden_problems.items():
-            plural = "case" if count == 1 else "cases"
-            lines.append(f"  - {count} hidden {plural}: {problem}.")
-        for code in codes:
+        several = len(result.requirements) > 1
+        for entry in result.requirements:
+            indent = "  "
+            if several:
+                met = "met" if entry["cases_passed"] == entry["cases_total"] > 0 else "not met"
+                lines.append(
+                    f"  - {entry['text']} [{met}]: {entry['cases_passed']} of "
+                    f"{entry['cases_total']} {graded} ({format_points(entry['points'])} of "
+                    f"{format_points(entry['max_points'])} points)."
+                )
+                indent = "      "
+            lines.extend(
+                indent + line for line in self._problems(entry["name"], cases, answers, outcomes)
+            )
+        for code in result.misconceptions:
             lines.append(f"  Likely misconception [{code}]: {mc.explain(code)}")
+        wrong = any(not ok for ok, _ in outcomes)
+        if wrong and self.misconceptions and not result.misconceptions:
+            lines.append(
+                "  No misconception the grader knows reproduces these answers: compare your "
+                "values with the expected ones above."
+            )
         if note:
             lines.append(f"  {note}")
         return "\n".join(lines)
+
+    def _problems(self, name, cases, answers, outcomes):
+        r"""One line per wrong public case and per kind of wrong hidden case of a requirement."""
+        lines, hidden = [], {}
+        for case, answer, (ok, problem) in zip(cases, answers, outcomes, strict=True):
+            if name == INPUTS:
+                if not self.inputs_changed(case, answer):
+                    continue
+                problem = "changed its arguments in place; work on a copy or on new arrays"
+            elif case.requirement != name or ok:
+                continue
+            if case.hidden:
+                hidden[problem] = hidden.get(problem, 0) + 1
+            else:
+                lines.append(f"{self._case_text(case)}: {problem}.")
+        for problem, count in hidden.items():
+            lines.append(f"{count} hidden {'case' if count == 1 else 'cases'}: {problem}.")
+        return lines
+
+    def _case_text(self, case):
+        return case.label or "a public case"
 
     # --- the in-notebook path -------------------------------------------------------------
 
@@ -419,10 +728,6 @@ class _BaseTest:
         return self.evaluate(cases, answers)
 
 
-def _fmt(number):
-    return f"{number:g}"
-
-
 @dataclass(frozen=True, kw_only=True)
 class FunctionTest(_BaseTest):
     r"""A test that calls the student's function ``name`` on cases and compares with ``reference``.
@@ -431,22 +736,33 @@ class FunctionTest(_BaseTest):
     ----------
     reference : callable
         The trusted reference, usually from ce_lib, called with each case's arguments.
-    public, hidden : callable
-        ``rng -> list`` of :class:`Case` or argument tuples; ``hidden`` is drawn from the course
-        secret at grading time.
+    requirements : tuple of Requirement, optional
+        What the exercise asks, each with its cases and share of the points.
+    public, hidden : callable, optional
+        Without ``requirements``: ``rng -> list`` of :class:`Case` or argument tuples of the
+        one requirement, correct values; ``hidden`` is drawn from the course secret.
+    inputs_share : float, default INPUTS_SHARE
+        The share of the points for leaving the arguments unchanged: the sandbox sends back
+        each case's arguments after the call and they are compared with what was sent.
     """
 
     reference: Callable
-    public: Callable
+    public: Callable | None = None
     hidden: Callable = lambda rng: []
+    inputs_share: float = INPUTS_SHARE
 
     kind = "function"
 
-    def _public_cases(self):
-        return _as_cases(self.public(public_rng(self.id)), hidden=False)
-
-    def _hidden_cases(self, secret):
-        return _as_cases(self.hidden(hidden_rng(secret, self.id)), hidden=True)
+    def _default_requirement(self):
+        if self.public is None:
+            raise ValueError(f"test {self.id!r} needs requirements or public cases")
+        return Requirement(
+            VALUES,
+            self.description or f"the right values of `{self.name}`",
+            1.0 - self.inputs_share,
+            self.public,
+            self.hidden,
+        )
 
     def request(self, cases):
         return {"op": "call", "name": self.name, "cases": [list(case.args) for case in cases]}
@@ -460,6 +776,36 @@ class FunctionTest(_BaseTest):
     def probe_alternatives(self, probe, case):
         predicted = probe(*case.args)
         return predicted if isinstance(predicted, list) else [predicted]
+
+    def inputs_changed(self, case, answer):
+        returned = answer.get("args")
+        if not isinstance(returned, list) or len(returned) != len(case.args):
+            return True
+        return not all(
+            _same_argument(sent, back) for sent, back in zip(case.args, returned, strict=True)
+        )
+
+    def _case_text(self, case):
+        label = case.label or "a public case"
+        arrays = [np.asarray(argument) for argument in case.args]
+        if all(array.dtype.kind in "biuf" for array in arrays) and (
+            sum(array.size for array in arrays) <= SHOWN_ENTRIES
+        ):
+            names = _parameter_names(self.reference, len(arrays))
+            shown = ", ".join(
+                f"{name}={_show(array)}" for name, array in zip(names, arrays, strict=True)
+            )
+            return f"{label} ({shown})"
+        return label
+
+
+def _parameter_names(function, count):
+    try:
+        names = list(inspect.signature(function).parameters)
+    except (TypeError, ValueError):
+        names = []
+    names = names[:count]
+    return names + [f"argument {index + 1}" for index in range(len(names), count)]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -541,13 +887,14 @@ class ExpressionTest(_BaseTest):
 
     kind = "expression"
 
-    def _public_cases(self):
-        draw = self.public or _default_points(self.symbols, 4)
-        return _as_cases(draw(public_rng(self.id)), hidden=False)
-
-    def _hidden_cases(self, secret):
-        draw = self.hidden or _default_points(self.symbols, 6)
-        return _as_cases(draw(hidden_rng(secret, self.id)), hidden=True)
+    def _default_requirement(self):
+        return Requirement(
+            VALUES,
+            self.description or f"the right expression `{self.name}`",
+            1.0,
+            self.public or _default_points(self.symbols, 4),
+            self.hidden or _default_points(self.symbols, 6),
+        )
 
     def request(self, cases):
         return {"op": "expression", "name": self.name, "points": [case.args[0] for case in cases]}
@@ -562,6 +909,17 @@ class ExpressionTest(_BaseTest):
         predicted = probe()
         alternatives = list(predicted) if isinstance(predicted, Alternatives) else [predicted]
         return [evaluate_expression(item, case.args[0]) for item in alternatives]
+
+
+class CheckFailed(AssertionError):
+    r"""A grade cell's check earned no point; its message is the whole feedback.
+
+    IPython shows an exception that has ``_render_traceback_`` by the lines it returns, so
+    the notebook shows the feedback once and no traceback into the grader's code.
+    """
+
+    def _render_traceback_(self):
+        return [f"{type(self).__name__}: {self}"]
 
 
 def _is_forbidden_function(obj, forbidden):
@@ -581,9 +939,10 @@ def _is_forbidden_function(obj, forbidden):
 def check(test_id, obj, *, hidden=False):
     r"""Run test ``test_id`` on ``obj`` in this kernel and return the points earned.
 
-    This is what a grade cell calls. The feedback is printed to stdout; warnings raised by the
-    student's code are captured (stock nbgrader zeroes a cell that writes to stderr) and
-    counted in the feedback.
+    This is what a grade cell calls. The feedback is printed to stdout, or, when no point is
+    earned, is the message of the :class:`CheckFailed` raised (shown once, without a
+    traceback into the grader); warnings raised by the student's code are captured (stock
+    nbgrader zeroes a cell that writes to stderr) and counted in the feedback.
 
     Parameters
     ----------
@@ -601,8 +960,8 @@ def check(test_id, obj, *, hidden=False):
 
     Raises
     ------
-    AssertionError
-        With the feedback, when no case passed.
+    CheckFailed
+        An ``AssertionError`` with the feedback, when no point was earned.
     NotImplementedError
         When the exercise is not filled in yet.
     """
@@ -614,8 +973,7 @@ def check(test_id, obj, *, hidden=False):
             f"Not graded: `{test.name}` is the course's own reference.\n"
             f"  Likely misconception [uses_reference]: {mc.explain('uses_reference')}"
         )
-        print(result.message)
-        raise AssertionError(result.message)
+        raise CheckFailed(result.message)
     if obj is None and test.kind in ("value", "expression"):
         # An answer cell starts as `name = None`: still None means not answered yet.
         raise NotImplementedError(f"{test_id}: `{test.name}` is not answered yet (still None).")
@@ -631,7 +989,7 @@ def check(test_id, obj, *, hidden=False):
             f"\n  Your code raised {count} {plural} while it was tested, for example "
             f"{first.category.__name__}: {first.message}"
         )
-    print(message)
     if result.points <= 0 or math.isclose(result.points, 0.0):
-        raise AssertionError(message)
+        raise CheckFailed(message)
+    print(message)
     return result.points

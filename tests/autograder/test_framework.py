@@ -9,11 +9,14 @@ import sympy
 from autograder import check, definitions
 from autograder.definitions import forbidden_for, get_test, lesson_ids, lesson_of
 from autograder.definitions.framework import (
+    INPUTS_SHARE,
     Alternatives,
     Case,
     ExpressionTest,
     FunctionTest,
+    Requirement,
     ValueTest,
+    format_points,
 )
 
 SECRET = b"framework tests"
@@ -65,7 +68,8 @@ def test_partial_credit_is_fraction_of_cases_times_points():
         return 2 * z if z.size == 3 else z
 
     result = DOUBLE.run_in_process(half_right)
-    assert result.points == pytest.approx(4 * 1 / 2)
+    # Values: 0.9 of the points, half earned; unchanged inputs: 0.1 of the points, all earned.
+    assert result.points == pytest.approx(4 * 0.9 * 1 / 2 + 4 * 0.1)
     assert (result.cases_passed, result.cases_total) == (1, 2)
     assert not result.passed
 
@@ -166,9 +170,13 @@ def test_check_returns_points_prints_feedback_and_hides_warnings(capsys):
 
 
 def test_check_raises_assertion_error_when_nothing_passed(capsys):
-    with pytest.raises(AssertionError, match="0 of 3 points"):
+    with pytest.raises(AssertionError, match="0 of 3 points") as raised:
         check("l3_softmax", lambda z: np.zeros_like(z))
-    assert "0 of 3 points" in capsys.readouterr().out
+    # The feedback appears once: as the exception, which IPython renders without a traceback.
+    assert capsys.readouterr().out == ""
+    rendered = raised.value._render_traceback_()
+    assert rendered == [f"CheckFailed: {raised.value}"]
+    assert "framework.py" not in "".join(rendered)
 
 
 def test_check_lets_an_unfilled_exercise_raise_not_implemented():
@@ -323,6 +331,191 @@ def test_every_registered_reference_earns_full_marks(test):
 def test_check_refuses_the_reference_itself(capsys):
     from ce_lib import softmax as reference
 
-    with pytest.raises(AssertionError, match="uses_reference"):
+    with pytest.raises(AssertionError, match="uses_reference") as raised:
         check("l3_softmax", reference)
-    assert "course's own reference" in capsys.readouterr().out
+    assert "course's own reference" in str(raised.value)
+    assert capsys.readouterr().out == ""
+
+
+# --- requirements ---------------------------------------------------------------------------
+
+
+def _normalise_rows(z):
+    shifted = np.exp(z - z.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
+
+
+ROWS = FunctionTest(
+    id="framework_rows",
+    lesson="framework",
+    name="normalise_rows",
+    points=10,
+    reference=_normalise_rows,
+    requirements=(
+        Requirement(
+            "values",
+            "rows of ordinary logits",
+            0.6,
+            public=lambda rng: [Case((np.array([[0.0, np.log(3.0)]]),), "two logits")],
+            hidden=lambda rng: [(rng.normal(size=(3, 4)),) for _ in range(3)],
+        ),
+        Requirement(
+            "stable",
+            "stays finite for logits near 1000",
+            0.3,
+            public=lambda rng: [Case((np.array([[1000.0, 1000.0]]),), "two large logits")],
+            hidden=lambda rng: [(900.0 + rng.normal(size=(2, 3)),) for _ in range(2)],
+        ),
+    ),
+)
+
+
+def _unstable(z):
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def test_an_answer_that_skips_a_requirement_loses_exactly_its_share():
+    with np.errstate(all="ignore"):
+        result = ROWS.run_in_process(_unstable, hidden=True, secret=SECRET)
+    assert result.points == pytest.approx(10 * (0.6 + INPUTS_SHARE))
+    by_name = {entry["name"]: entry for entry in result.requirements}
+    assert by_name["stable"]["points"] == 0
+    assert by_name["values"]["points"] == pytest.approx(6.0)
+    assert (by_name["stable"]["cases_passed"], by_name["stable"]["cases_total"]) == (0, 2)
+    assert "stays finite for logits near 1000 [not met]" in result.message
+    assert "rows of ordinary logits [met]" in result.message
+
+
+def test_each_requirement_draws_its_own_public_and_hidden_cases():
+    cases = ROWS.cases(hidden=True, secret=SECRET)
+    assert [(case.requirement, case.hidden) for case in cases] == [
+        ("values", False),
+        ("stable", False),
+        ("values", True),
+        ("values", True),
+        ("values", True),
+        ("stable", True),
+        ("stable", True),
+    ]
+
+
+def test_shares_must_add_up_to_the_points_left_for_the_inputs():
+    requirement = Requirement("values", "v", 0.5, lambda rng: [], lambda rng: [])
+    with pytest.raises(ValueError, match=r"must add up to 0\.9.*got 0\.5"):
+        FunctionTest(
+            id="bad", lesson="x", name="f", points=1, reference=abs, requirements=(requirement,)
+        )
+    with pytest.raises(ValueError, match="share of requirement 'v' must be a number in"):
+        Requirement("v", "v", 0.0, lambda rng: [], lambda rng: [])
+    with pytest.raises(ValueError, match="distinct names"):
+        FunctionTest(
+            id="bad", lesson="x", name="f", points=1, reference=abs,
+            requirements=(requirement, requirement),
+        )  # fmt: skip
+
+
+def test_changing_an_argument_in_place_loses_the_inputs_share_only():
+    def in_place(z):
+        z -= z.max(axis=1, keepdims=True)
+        np.exp(z, out=z)
+        z /= z.sum(axis=1, keepdims=True)
+        return z
+
+    result = ROWS.run_in_process(in_place, hidden=True, secret=SECRET)
+    assert result.points == pytest.approx(10 * (1 - INPUTS_SHARE))
+    inputs = result.requirements[-1]
+    assert (inputs["name"], inputs["points"], inputs["cases_passed"]) == ("inputs", 0.0, 0)
+    assert "leaves its arguments unchanged [not met]" in result.message
+    assert "changed its arguments in place" in result.message
+
+
+def test_unchanged_inputs_earn_nothing_on_their_own():
+    result = ROWS.run_in_process(lambda z: np.zeros_like(z), hidden=True, secret=SECRET)
+    assert result.points == 0
+    assert "raised" not in result.message
+
+
+def test_arguments_that_do_not_come_back_count_as_changed():
+    case = Case((np.ones(2),), "x")
+    assert ROWS.inputs_changed(case, {"value": np.ones(2)})  # no arguments sent back
+    assert ROWS.inputs_changed(case, {"value": np.ones(2), "args": [None]})
+    assert ROWS.inputs_changed(case, {"value": np.ones(2), "args": [np.ones(3)]})
+    assert ROWS.inputs_changed(case, {"value": np.ones(2), "args": [np.ones(2, dtype=int)]})
+    assert not ROWS.inputs_changed(case, {"value": np.ones(2), "args": [np.ones(2)]})
+    nan = Case((np.array([np.nan, 1.0]),), "x")
+    assert not ROWS.inputs_changed(nan, {"value": 0, "args": [np.array([np.nan, 1.0])]})
+
+
+# --- feedback that points -------------------------------------------------------------------
+
+
+def test_a_wrong_public_case_shows_input_expected_got_and_the_first_wrong_entry():
+    def off_by_one_entry(z):
+        a = _normalise_rows(z)
+        a[0, 1] += 0.5
+        return a
+
+    message = ROWS.run_in_process(off_by_one_entry).message
+    assert "two logits (z=[[0.    , 1.0986]])" in message
+    assert "expected [[0.25, 0.75]], got [[0.25, 1.25]]" in message
+    assert "first wrong entry at [0, 1]: expected 0.75, got 1.25" in message
+
+
+def test_inf_in_a_public_answer_is_located():
+    with np.errstate(all="ignore"):
+        message = ROWS.run_in_process(_unstable).message
+    assert "two large logits (z=[[1000., 1000.]]): the answer contains inf or NaN at [0, 0]" in (
+        message
+    )
+    assert "where 0.5 is expected" in message
+
+
+def test_a_lost_axis_is_named_with_what_to_check():
+    def no_keepdims_sum(z):
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        return (e.T / e.sum(axis=1)).T.sum(axis=1)
+
+    message = ROWS.run_in_process(no_keepdims_sum).message
+    assert "the answer has shape (1,), expected (1, 2): axis 1 (of length 2) is gone" in message
+    assert "keepdims=True" in message
+
+
+def test_a_broadcasting_error_becomes_a_sentence():
+    wide = FunctionTest(
+        id="framework_wide", lesson="framework", name="f", points=1, reference=_normalise_rows,
+        public=lambda rng: [Case((np.ones((2, 3)),), "2 by 3")],
+    )  # fmt: skip
+
+    def raises(z):
+        return np.exp(z) / np.exp(z).sum(axis=1)
+
+    message = wide.run_in_process(raises).message
+    assert "NumPy could not combine arrays of shapes (2,3) and (2,)" in message
+    assert "keepdims=True" in message
+    assert "operands could not be broadcast" not in message
+
+
+def test_hidden_feedback_counts_without_values_or_positions():
+    def off(z):
+        return _normalise_rows(z) + 0.01
+
+    result = ROWS.run_in_process(off, hidden=True, secret=SECRET)
+    hidden_lines = [line for line in result.message.splitlines() if "hidden case" in line]
+    assert hidden_lines == [
+        "      3 hidden cases: wrong values.",
+        "      2 hidden cases: wrong values.",
+    ]
+
+
+def test_when_no_probe_explains_the_answer_the_feedback_says_so():
+    def odd(z):
+        return z**3
+
+    message = DOUBLE.run_in_process(odd).message
+    assert "No misconception the grader knows reproduces these answers" in message
+    assert "Likely misconception" not in message
+
+
+def test_points_are_printed_with_at_most_two_decimals():
+    assert [format_points(x) for x in (3, 0.5, 1 / 3, 2.0 / 3.0)] == ["3", "0.5", "0.33", "0.67"]
