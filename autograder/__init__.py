@@ -4,6 +4,6 @@ A grade cell calls :func:`check`; ``ce-grade`` grades whole notebooks with
 :func:`autograder.grading.grade_notebook`.
 """
 
-from autograder.definitions.framework import check
+from autograder.check import CheckFailed, check
 
-__all__ = ["check"]
+__all__ = ["CheckFailed", "check"]

@@ -96,8 +96,8 @@ def _lesson_tests(lesson_id):
     try:
         from autograder.definitions import tests_for_lesson
 
-        return [(test.id, float(test.points)) for test in tests_for_lesson(lesson_id)]
-    except Exception:
+        return tests_for_lesson(lesson_id)
+    except ValueError:  # not a lesson of the course: the report lists no test
         return []
 
 
@@ -106,20 +106,12 @@ def failed_report(submission, reason, *, duration_s=0.0, status="failed"):
 
     ``status`` is ``"failed"`` when the submission itself is the reason (no notebook) and
     ``"error"`` when the grader failed (no grade at all). Every test of the lesson is listed
-    with 0 points and ``reason``.
+    with 0 points and ``reason``, built like every other report entry
+    (:meth:`~autograder.definitions.framework.TestResult.as_dict`).
     """
     tests = [
-        {
-            "id": test_id,
-            "points": 0.0,
-            "max_points": points,
-            "passed": False,
-            "message": f"Not graded: {reason}",
-            "misconceptions": [],
-            "cases_passed": 0,
-            "cases_total": 0,
-        }
-        for test_id, points in _lesson_tests(submission.assignment_id)
+        test.failed_result(f"Not graded: {reason}").as_dict()
+        for test in _lesson_tests(submission.assignment_id)
     ]
     return {
         "lesson_id": submission.assignment_id,

@@ -139,10 +139,24 @@ def softmax_wrong_axis(z):
 # --- loss probes --------------------------------------------------------------------------
 
 
+def _log_a_y(z, y):
+    r"""The two ways students compute :math:`\log a_y` that agree wherever :math:`a_y > 0`.
+
+    The log-sum-exp form :math:`z_y - \log \sum_k e^{z_k}` stays finite where :math:`a_y`
+    underflows; the log of a max-shifted softmax gives -inf there. A probe offers both, so it
+    fits a slip whichever form the student wrote it in.
+    """
+    z = np.asarray(z, dtype=np.float64)
+    top = z.max(axis=-1, keepdims=True)
+    log_a = z - top - np.log(np.exp(z - top).sum(axis=-1, keepdims=True))
+    with np.errstate(divide="ignore"):
+        naive = np.log(_stable_softmax(z))
+    return [log_a, naive]
+
+
 def loss_not_averaged(z, y):
-    r"""Loss summed over the batch: :math:`\sum_i -\log a_{i, y_i}`."""
-    a = _stable_softmax(z)
-    return float(-np.log(a[_rows(y), y]).sum())
+    r"""Loss summed over the batch: :math:`\sum_i -\log a_{i, y_i}` (either form of the log)."""
+    return [float(-log_a[_rows(y), y].sum()) for log_a in _log_a_y(z, y)]
 
 
 def loss_unstable(z, y):
@@ -161,9 +175,7 @@ def loss_wrong_axis(z, y):
 
 def loss_several_labels_summed(z, y):
     r"""Loss adding :math:`-\log a_k` over all classes, averaged over the batch."""
-    a = _stable_softmax(z)
-    with np.errstate(divide="ignore"):
-        return float(np.mean(-np.log(a).sum(axis=1)))
+    return [float(np.mean(-log_a.sum(axis=1))) for log_a in _log_a_y(z, y)]
 
 
 def loss_missing_log(z, y):

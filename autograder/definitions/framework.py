@@ -1,9 +1,10 @@
 r"""How a graded test is defined: ``FunctionTest``, ``ValueTest`` and ``ExpressionTest``.
 
 Every graded test is defined once, in a module ``autograder/definitions/lesson*.py`` that
-declares ``LESSON`` (the lesson id), ``FORBIDDEN`` (what its graded code may not call) and
-``TESTS`` (a list of tests). The registry finds every such module. The test ``id`` is also the
-nbgrader ``grade_id`` of the grade cell that runs it::
+declares ``LESSON`` (the lesson id), ``VIEW`` (the lesson's sandbox view, from which what its
+graded code may not call is derived) and ``TESTS`` (a list of tests). The registry finds
+every such module. The test ``id`` is also the nbgrader ``grade_id`` of the grade cell that
+runs it::
 
     from autograder import check
 
@@ -13,9 +14,25 @@ nbgrader ``grade_id`` of the grade cell that runs it::
     ### END HIDDEN TESTS
     score
 
-In a notebook, :func:`check` runs the test on the object it is given and returns the points.
+In a notebook, :func:`autograder.check.check` runs the test on the object it is given and
+returns the points.
 ``ce-grade`` runs the same definition on the trusted side against a sandboxed copy of the
-student's code. Scores are partial: the fraction of cases passed times ``points``.
+student's code.
+
+A test states its exercise's **requirements** (:class:`Requirement`): correct values,
+stability for large logits, any batch size, ... Each has its own public cases (shown in
+feedback, never scored) and hidden cases (drawn from the course secret, scored), built to
+break exactly the answers that skip it, and a share of the points:
+
+.. math::
+
+    \text{points} = P \sum_r s_r \, \frac{\text{hidden cases of } r \text{ passed}}
+    {\text{hidden cases of } r}
+
+A function test adds the requirement ``"inputs"`` (share :data:`INPUTS_SHARE`): the
+arguments come back from the call unchanged. It earns nothing for an answer that passes no
+case. A test without declared requirements has one, ``"values"``, drawn by ``public`` and
+``hidden``.
 
 A function test calls the student's function on cases drawn by ``public(rng)`` and, at grading
 time, ``hidden(rng)`` (seeded from the course secret), and compares with ``reference``:
@@ -30,6 +47,8 @@ time, ``hidden(rng)`` (seeded from the course secret), and compares with ``refer
 ... )
 >>> double.run_in_process(lambda z: z + z).points
 2.0
+>>> double.run_in_process(lambda z: z).points  # wrong: no point, not even for the inputs
+0.0
 
 A value test reads a variable (a number, an array, a boolean or a choice):
 
@@ -57,8 +76,9 @@ trusted side never parses a student's string:
 same arguments as ``reference`` (for an expression test: of no argument, returning an
 expression) that returns what a student holding that misconception would answer, or several
 such answers wrapped in :class:`Alternatives` (a function probe may also return a plain
-list). When an answer is wrong, the codes whose probe reproduces it on every wrong case are
-reported.
+list). A code is a claim about the student: it is reported only when its probe reproduces
+every answer, right and wrong, and at least one wrong answer in finite numbers (inf or NaN
+alone is no evidence). When no probe explains a wrong answer, the feedback says so.
 """
 
 import builtins
@@ -73,6 +93,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from autograder import misconceptions as mc
+from autograder.points import READ_DIGITS, format_points
 from autograder.secret import hidden_rng, load_secret, public_rng
 from ce_sandbox.answers import (
     call_function,
@@ -180,13 +201,8 @@ class Forbidden:
     modules: tuple = ()
 
 
-def format_points(points):
-    r"""Points as the course prints them: at most two decimals, no trailing zeros.
-
-    >>> format_points(2.0), format_points(1 / 3), format_points(2.4567)
-    ('2', '0.33', '2.46')
-    """
-    return f"{round(float(points), 2):g}"
+def _points(value):
+    return format_points(value, digits=READ_DIGITS)
 
 
 @dataclass
@@ -373,6 +389,8 @@ class _BaseTest:
     kind = "base"
     #: The share of the points for leaving the arguments unchanged (function tests only).
     inputs_share = 0.0
+    #: Whether feedback on a wrong public case shows the expected value.
+    shows_expected = True
 
     def __post_init__(self):
         if not self.id or not isinstance(self.id, str):
@@ -510,6 +528,12 @@ class _BaseTest:
             return True, ""
         if case.hidden:
             return False, "wrong values"
+        if not self.shows_expected:
+            # A value question's one answer is what is scored: say where, never what.
+            if candidate.ndim == 0:
+                return False, "wrong value"
+            wrong = tuple(np.argwhere(~np.isclose(candidate, expected, rtol=rtol, atol=atol))[0])
+            return False, f"wrong values, first at entry {_index_text(wrong)}"
         if candidate.size <= SHOWN_ENTRIES:
             shown = f"expected {_show(expected)}, got {_show(candidate)}; "
         else:
@@ -652,7 +676,7 @@ class _BaseTest:
             points=0.0,
             max_points=float(self.points),
             passed=False,
-            message=f"{self.id}: 0 of {format_points(self.points)} points. {reason}",
+            message=f"{self.id}: 0 of {_points(self.points)} points. {reason}",
             misconceptions=[],
             cases_passed=0,
             cases_total=0,
@@ -661,7 +685,7 @@ class _BaseTest:
 
     def _message(self, cases, answers, outcomes, result, note):
         what = f"`{self.name}`"
-        score = f"({format_points(result.points)} of {format_points(self.points)} points)"
+        score = f"({_points(result.points)} of {_points(self.points)} points)"
         graded = "graded cases" if any(case.hidden for case in cases) else "cases"
         passed, total = result.cases_passed, result.cases_total
         if passed == total and total:
@@ -679,8 +703,8 @@ class _BaseTest:
                 met = "met" if entry["cases_passed"] == entry["cases_total"] > 0 else "not met"
                 lines.append(
                     f"  - {entry['text']} [{met}]: {entry['cases_passed']} of "
-                    f"{entry['cases_total']} {graded} ({format_points(entry['points'])} of "
-                    f"{format_points(entry['max_points'])} points)."
+                    f"{entry['cases_total']} {graded} ({_points(entry['points'])} of "
+                    f"{_points(entry['max_points'])} points)."
                 )
                 indent = "      "
             lines.extend(
@@ -820,6 +844,7 @@ class ValueTest(_BaseTest):
     reference: object
 
     kind = "value"
+    shows_expected = False
 
     def _reference_value(self):
         return self.reference() if callable(self.reference) else self.reference
@@ -874,8 +899,9 @@ class ExpressionTest(_BaseTest):
         A function of no argument returning the reference expression (or a list or Matrix).
     public, hidden : callable, optional
         ``rng -> list`` of points (dicts from symbol name to number). By default 4 public and
-        6 hidden points with every symbol standard normal; use a sampler of
-        ``ce_lib.symbolic`` when the symbols are constrained (one label, sum to one).
+        6 hidden points with every symbol standard normal; write a sampler in the lesson's
+        module (as ``lesson2_sympy_gradient`` does) when the symbols are constrained (one
+        label, probabilities that sum to one).
     """
 
     symbols: tuple
@@ -909,87 +935,3 @@ class ExpressionTest(_BaseTest):
         predicted = probe()
         alternatives = list(predicted) if isinstance(predicted, Alternatives) else [predicted]
         return [evaluate_expression(item, case.args[0]) for item in alternatives]
-
-
-class CheckFailed(AssertionError):
-    r"""A grade cell's check earned no point; its message is the whole feedback.
-
-    IPython shows an exception that has ``_render_traceback_`` by the lines it returns, so
-    the notebook shows the feedback once and no traceback into the grader's code.
-    """
-
-    def _render_traceback_(self):
-        return [f"{type(self).__name__}: {self}"]
-
-
-def _is_forbidden_function(obj, forbidden):
-    r"""Return whether ``obj`` is one of the functions a lesson forbids (not a copy of them)."""
-    import importlib
-
-    for dotted in forbidden.functions:
-        module_name, _, attribute = dotted.rpartition(".")
-        try:
-            if obj is getattr(importlib.import_module(module_name), attribute, None):
-                return True
-        except ImportError:
-            continue
-    return False
-
-
-def check(test_id, obj, *, hidden=False):
-    r"""Run test ``test_id`` on ``obj`` in this kernel and return the points earned.
-
-    This is what a grade cell calls. The feedback is printed to stdout, or, when no point is
-    earned, is the message of the :class:`CheckFailed` raised (shown once, without a
-    traceback into the grader); warnings raised by the student's code are captured (stock
-    nbgrader zeroes a cell that writes to stderr) and counted in the feedback.
-
-    Parameters
-    ----------
-    test_id : str
-        The test's id, equal to the grade cell's nbgrader ``grade_id``.
-    obj : object
-        The student's function, value or SymPy expression.
-    hidden : bool, default False
-        Also run the hidden cases, drawn from the course secret.
-
-    Returns
-    -------
-    float
-        The points earned: the fraction of cases passed times the test's points.
-
-    Raises
-    ------
-    CheckFailed
-        An ``AssertionError`` with the feedback, when no point was earned.
-    NotImplementedError
-        When the exercise is not filled in yet.
-    """
-    from autograder.definitions import forbidden_for, get_test
-
-    test = get_test(test_id)
-    if _is_forbidden_function(obj, forbidden_for(test.lesson)):
-        result = test.failed_result(
-            f"Not graded: `{test.name}` is the course's own reference.\n"
-            f"  Likely misconception [uses_reference]: {mc.explain('uses_reference')}"
-        )
-        raise CheckFailed(result.message)
-    if obj is None and test.kind in ("value", "expression"):
-        # An answer cell starts as `name = None`: still None means not answered yet.
-        raise NotImplementedError(f"{test_id}: `{test.name}` is not answered yet (still None).")
-    with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn", under="ignore"):
-        warnings.simplefilter("always")
-        result = test.run_in_process(obj, hidden=hidden)
-    message = result.message
-    if caught:
-        first = caught[0]
-        count = len(caught)
-        plural = "warning" if count == 1 else "warnings"
-        message += (
-            f"\n  Your code raised {count} {plural} while it was tested, for example "
-            f"{first.category.__name__}: {first.message}"
-        )
-    if result.points <= 0 or math.isclose(result.points, 0.0):
-        raise CheckFailed(message)
-    print(message)
-    return result.points

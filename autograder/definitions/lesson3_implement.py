@@ -85,9 +85,13 @@ def _underflow_batch(rng, n_samples, n_classes):
 
 
 def _stable_batch(rng, n_samples, n_classes):
-    # Large logits with labels away from the smallest logit: a max-shifted softmax is enough.
+    # Large logits with each label 1 to 20 below its row's maximum: a max-shifted softmax is
+    # enough, and every sample's loss is far from 0, so a sum and a mean differ.
     z = _large_logits(rng, n_samples, n_classes)
-    return z, np.argmax(z, axis=1).astype(np.int64)
+    top = np.argmax(z, axis=1)
+    y = (top + rng.integers(1, n_classes, size=n_samples)) % n_classes
+    z[np.arange(n_samples), y] = z[np.arange(n_samples), top] - rng.uniform(1.0, 20.0, n_samples)
+    return z, y.astype(np.int64)
 
 
 def _sizes(rng):
@@ -194,6 +198,10 @@ def _hidden_batch_shapes(rng):
     ]
 
 
+# Tolerances. Softmax and loss keep the framework's rtol=1e-6, atol=1e-9: any correct float64
+# order of operations (loops, log-softmax, logaddexp) is within about 1e-15, while every slip
+# the lesson warns about is off by far more. The gradient uses GRADIENT_RTOL/ATOL, which
+# accept closed forms and reject finite differences of the student's own loss.
 #: float32 logits are compared at float32 precision (a float32 result is off by about 1e-7).
 FLOAT32_TOLERANCE = {"rtol": 1e-5, "atol": 1e-7}
 

@@ -1,11 +1,12 @@
 r"""The outcome each example student must get, derived from what its code does.
 
-Every example student is described by the hidden cases its code fails, not by a score copied
-from the grader. Only hidden cases (drawn from the example secret) are scored: a test's points
-are its maximum times the fraction of its hidden cases the code answers correctly. Lesson 3
-draws, for each test, four ordinary cases and one *large-logit* case (offsets of hundreds to a
-thousand, where only a max-shifted softmax stays finite), so a code that fails exactly the
-large-logit case keeps 4/5 of the points.
+Every example student is described by the hidden cases its code fails, requirement by
+requirement, not by a score copied from the grader. Each lesson-3 test states requirements
+(correct values, stability for rows spanning -1000 to 1000, the log-sum-exp form, any N and K,
+float32 logits, unchanged arguments), each with its own hidden cases (drawn from the example
+secret) and its share of the points: a test's points are the sum over its requirements of
+share x points x (hidden cases passed / hidden cases). Unchanged arguments earn nothing for
+an answer that passes no case.
 
 ``python -m autograder.examples.outcomes`` writes ``class/expected.json`` (with each score's
 derivation) and the table of ``class/README.md`` from :data:`STUDENTS`; a test checks both are
@@ -23,17 +24,21 @@ LESSON_ID = "lesson3_implement"
 #: The secret the example class is graded with (hidden cases depend on it).
 EXAMPLE_SECRET = b"example-class-secret"
 
-ALL, LARGE, NONE = "all", "large", "none"
+#: Which hidden cases of a requirement a code fails: all of them, or those of more than one
+#: sample (a sum and a mean agree on one sample).
+ALL, MULTI = "all", "multi"
+#: Every requirement of the test fails (and so does the unchanged-arguments one).
+EVERY = "every"
 
 
 @dataclass(frozen=True)
 class Student:
     r"""What one example submission does and which hidden cases it fails.
 
-    ``fails`` maps a test id to ``(which, codes)``: ``which`` is ``"all"``, ``"large"`` (the
-    large-logit case only) or ``"none"``; ``codes`` are the misconceptions reported. A test
-    left out fails nothing. ``status="failed"`` means the notebook could not be fully graded:
-    every test then gets 0 points and no code.
+    ``fails`` maps a test id to ``(lost, codes)``: ``lost`` is :data:`EVERY` or a dict from
+    requirement name to :data:`ALL` or :data:`MULTI`; ``codes`` are the misconceptions
+    reported. A test or requirement left out fails nothing. ``status="failed"`` means the
+    notebook could not be fully graded: every test then gets 0 points and no code.
     """
 
     does: str
@@ -42,17 +47,17 @@ class Student:
     reason_contains: str | None = None
 
 
-_EVERY = ("l3_softmax", "l3_cross_entropy", "l3_cross_entropy_grad")
+_TESTS = ("l3_softmax", "l3_cross_entropy", "l3_cross_entropy_grad")
 
 
-def _all(*codes, tests=_EVERY):
-    return {test: (ALL, tuple(codes)) for test in tests}
+def _all(*codes, tests=_TESTS):
+    return {test: (EVERY, tuple(codes)) for test in tests}
 
 
 STUDENTS = {
     "attack_deleted_test_cells": Student(
         "Deletes the test cells; the gradient has its sign flipped.",
-        {"l3_cross_entropy_grad": (ALL, ("sign_flipped",))},
+        {"l3_cross_entropy_grad": (EVERY, ("sign_flipped",))},
         reason_contains="test cells deleted",
     ),
     "attack_detects_grading": Student(
@@ -120,44 +125,53 @@ STUDENTS = {
     "correct_reference": Student("The reference answers of the lesson."),
     "mc_derivative_wrt_probability": Student(
         "The gradient is -1 / a_y: the derivative by the probability, not by the logit.",
-        {"l3_cross_entropy_grad": (ALL, ("derivative_wrt_probability",))},
+        {"l3_cross_entropy_grad": (EVERY, ("derivative_wrt_probability",))},
     ),
     "mc_missing_log": Student(
         "The loss uses 1 - a_y without the log.",
-        {"l3_cross_entropy": (ALL, ("missing_log",))},
+        {"l3_cross_entropy": (EVERY, ("missing_log",))},
     ),
     "mc_missing_true_class_term": Student(
         "The gradient forgets the -1 on the true class.",
-        {"l3_cross_entropy_grad": (ALL, ("missing_true_class_term",))},
+        {"l3_cross_entropy_grad": (EVERY, ("missing_true_class_term",))},
     ),
     "mc_not_averaged": Student(
-        "Loss and gradient summed over the batch instead of averaged (every hidden batch has "
-        "at least 2 samples).",
-        _all("not_averaged", tests=("l3_cross_entropy", "l3_cross_entropy_grad")),
+        "Loss and gradient summed over the batch instead of averaged; the loss is -log of the "
+        "softmax, not the log-sum-exp form.",
+        {
+            "l3_cross_entropy": (
+                {"values": ALL, "stable": ALL, "log_sum_exp": ALL, "shapes": MULTI},
+                ("not_averaged",),
+            ),
+            "l3_cross_entropy_grad": (
+                {"values": ALL, "stable": ALL, "shapes": MULTI},
+                ("not_averaged",),
+            ),
+        },
     ),
     "mc_several_labels_summed": Student(
         "The loss adds -log a_k over every class, as if each class were a label.",
-        {"l3_cross_entropy": (ALL, ("several_labels_summed",))},
+        {"l3_cross_entropy": (EVERY, ("several_labels_summed",))},
     ),
     "mc_sigmoid_derivative": Student(
         "The gradient is a * (1 - a), the derivative of a sigmoid.",
-        {"l3_cross_entropy_grad": (ALL, ("sigmoid_derivative",))},
+        {"l3_cross_entropy_grad": (EVERY, ("sigmoid_derivative",))},
     ),
     "mc_sign_flipped": Student(
         "The gradient has the opposite sign: onehot(y) - a.",
-        {"l3_cross_entropy_grad": (ALL, ("sign_flipped",))},
+        {"l3_cross_entropy_grad": (EVERY, ("sign_flipped",))},
     ),
     "mc_true_class_only": Student(
         "Only the true class gets a gradient entry.",
-        {"l3_cross_entropy_grad": (ALL, ("true_class_only",))},
+        {"l3_cross_entropy_grad": (EVERY, ("true_class_only",))},
     ),
     "mc_unstable_softmax": Student(
         "No max shift: exp overflows for large logits.",
         {
-            "l3_softmax": (LARGE, ("unstable_softmax",)),
-            # The loss is one number, NaN on the large case: inf or NaN alone is no evidence.
-            "l3_cross_entropy": (LARGE, ()),
-            "l3_cross_entropy_grad": (LARGE, ("unstable_softmax",)),
+            "l3_softmax": ({"stable": ALL}, ("unstable_softmax",)),
+            # The loss is one number, NaN on the large cases: inf or NaN alone is no evidence.
+            "l3_cross_entropy": ({"stable": ALL, "log_sum_exp": ALL}, ()),
+            "l3_cross_entropy_grad": ({"stable": ALL}, ("unstable_softmax",)),
         },
     ),
     "mc_uses_reference": Student(
@@ -175,43 +189,60 @@ STUDENTS = {
 }
 
 
-def _is_large(case):
-    import numpy as np
-
-    return any(
-        isinstance(arg, np.ndarray) and arg.dtype.kind == "f" and np.abs(arg).max() >= 100
-        for arg in case.args
-    )
+def _samples(case):
+    return len(case.args[0])
 
 
 def hidden_case_counts(secret=EXAMPLE_SECRET):
-    r"""Return ``{test_id: (points, hidden cases, large-logit hidden cases)}`` of lesson 3."""
+    r"""Return, per lesson-3 test, its points and per requirement its share and hidden cases.
+
+    ``{test_id: (points, {requirement: (share, hidden cases, hidden cases of N >= 2)})}``;
+    the unchanged-arguments requirement ``"inputs"`` counts every hidden case.
+    """
     from autograder.definitions import tests_for_lesson
+    from autograder.definitions.framework import INPUTS
 
     counts = {}
     for test in tests_for_lesson(LESSON_ID):
         hidden = [case for case in test.cases(hidden=True, secret=secret) if case.hidden]
-        counts[test.id] = (float(test.points), len(hidden), sum(map(_is_large, hidden)))
+        requirements = {}
+        for requirement in test.stated_requirements():
+            mine = [case for case in hidden if case.requirement == requirement.name]
+            multi = sum(1 for case in mine if _samples(case) > 1)
+            requirements[requirement.name] = (requirement.share, len(mine), multi)
+        requirements[INPUTS] = (test.inputs_share, len(hidden), len(hidden))
+        counts[test.id] = (float(test.points), requirements)
     return counts
 
 
 def derive(student, counts):
     r"""Return the ``expected.json`` entry of ``student`` (with the derivation of its score)."""
+    from autograder.definitions.framework import INPUTS
+    from autograder.points import format_points
+
     tests, steps, total = {}, [], 0.0
-    for test_id, (points, n_hidden, n_large) in counts.items():
-        which, codes = student.fails.get(test_id, (NONE, ()))
+    for test_id, (points, requirements) in counts.items():
+        lost, codes = student.fails.get(test_id, ({}, ()))
         if student.status == "failed":
-            earned, codes, why = 0.0, (), "not graded"
-        else:
-            failed = {ALL: n_hidden, LARGE: n_large, NONE: 0}[which]
-            earned = round(points * (n_hidden - failed) / n_hidden, 4)
-            detail = {ALL: "all", LARGE: "the large-logit one", NONE: "none"}[which]
-            why = (
-                f"fails {failed} of {n_hidden} hidden cases ({detail}): "
-                f"{points:g} x {n_hidden - failed}/{n_hidden} = {earned:g}"
-            )
+            tests[test_id] = {"points": 0.0, "misconceptions": []}
+            steps.append(f"{test_id} not graded")
+            continue
+        earned, parts = 0.0, []
+        for name, (share, n_hidden, n_multi) in requirements.items():
+            if lost == EVERY:
+                failed = n_hidden
+            elif name == INPUTS:
+                # Unchanged arguments count only when some case is right.
+                failed = 0
+            else:
+                failed = {ALL: n_hidden, MULTI: n_multi, None: 0}[lost.get(name)]
+            part = share * points * (n_hidden - failed) / n_hidden
+            earned += part
+            worth = format_points(share * points, digits=2)
+            parts.append(f"{name} {n_hidden - failed}/{n_hidden} of {worth}")
+        earned = round(earned, 4)
         tests[test_id] = {"points": earned, "misconceptions": list(codes)}
-        steps.append(f"{test_id} {why}")
+        steps.append(f"{test_id} {format_points(earned, digits=2)} ({', '.join(parts)})")
         total += earned
     return {
         "does": student.does,
@@ -240,7 +271,8 @@ def readme_text(expected):
         "(graded with the secret `example-class-secret`), with the derivation of each score from",
         "the hidden cases the code fails; it is written from `autograder/examples/outcomes.py`",
         "by `python -m autograder.examples.outcomes`. Only hidden cases are scored: each test",
-        "draws four ordinary cases and one large-logit case.",
+        "states requirements (values, stability, log-sum-exp, shapes, float32, unchanged",
+        "arguments), each with its own hidden cases and share of the points.",
         "`tests/autograder/test_example_class.py`",
         "and `tests/autograder/test_attacks.py` assert the outcomes.",
         "",

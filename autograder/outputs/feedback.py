@@ -69,6 +69,17 @@ def render_feedback_html(report):
                 ),
                 "cases_passed": int(test.get("cases_passed", 0) or 0),
                 "cases_total": int(test.get("cases_total", 0) or 0),
+                "requirements": [
+                    {
+                        "text": str(entry.get("text", entry.get("name", ""))),
+                        "points": _points(entry.get("points", 0.0)),
+                        "max_points": _points(entry.get("max_points", 0.0)),
+                        "cases_passed": int(entry.get("cases_passed", 0) or 0),
+                        "cases_total": int(entry.get("cases_total", 0) or 0),
+                    }
+                    for entry in test.get("requirements") or []
+                    if isinstance(entry, dict)
+                ],
                 "explained": [
                     explain_misconception(code) for code in test.get("misconceptions", [])
                 ],

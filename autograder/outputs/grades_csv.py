@@ -5,6 +5,7 @@ import io
 from pathlib import Path
 
 from autograder.outputs.atomic import write_text_atomically
+from autograder.points import format_points
 
 GRADES_COLUMNS = (
     "student_id",
@@ -22,18 +23,6 @@ GRADES_COLUMNS = (
 )
 
 _KEY = ("student_id", "assignment_id", "notebook_id")
-
-
-def format_points(value, digits=6):
-    """Points as short text: ``digits`` decimals at most, no trailing zeros.
-
-    Scores are sums of fractions of points, so rounding also removes float noise such as
-    2.9999999999. Files keep 6 decimals; what a person reads keeps 2.
-
-    >>> format_points(2.9999999999), format_points(34 / 9, digits=2), format_points(10.0)
-    ('3', '3.78', '10')
-    """
-    return f"{round(float(value), digits):g}"
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")

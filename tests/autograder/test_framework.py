@@ -16,7 +16,6 @@ from autograder.definitions.framework import (
     FunctionTest,
     Requirement,
     ValueTest,
-    format_points,
 )
 
 SECRET = b"framework tests"
@@ -518,4 +517,24 @@ def test_when_no_probe_explains_the_answer_the_feedback_says_so():
 
 
 def test_points_are_printed_with_at_most_two_decimals():
-    assert [format_points(x) for x in (3, 0.5, 1 / 3, 2.0 / 3.0)] == ["3", "0.5", "0.33", "0.67"]
+    result = DOUBLE.run_in_process(lambda z: 2 * z if z.size == 3 else z)
+    assert "(2.2 of 4 points)" in result.message
+    third = FunctionTest(
+        id="framework_third", lesson="framework", name="f", points=1, reference=abs,
+        public=lambda rng: [(1.0,), (2.0,), (-3.0,)], inputs_share=0.1,
+    )  # fmt: skip
+    assert "(0.7 of 1 points)" in third.run_in_process(lambda x: x).message
+
+
+def test_a_value_question_says_where_it_is_wrong_but_never_the_answer():
+    vector = ValueTest(
+        id="framework_vector", lesson="framework", name="v", points=1,
+        reference=np.array([0.25, 0.75, 0.0]),
+    )  # fmt: skip
+    message = vector.run_in_process(np.array([0.25, 0.5, 0.0])).message
+    assert "wrong values, first at entry [1]" in message
+    assert "0.75" not in message
+    number = ValueTest(id="framework_number", lesson="framework", name="x", points=1,
+                       reference=0.6931)  # fmt: skip
+    message = number.run_in_process(0.5).message
+    assert "wrong value" in message and "0.6931" not in message

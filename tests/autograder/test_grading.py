@@ -104,8 +104,9 @@ def test_report_contract_for_a_correct_notebook(tmp_path, course):
     for test in report["tests"]:
         assert set(test) == {
             "id", "points", "max_points", "passed", "message", "misconceptions",
-            "cases_passed", "cases_total",
+            "cases_passed", "cases_total", "requirements",
         }  # fmt: skip
+        assert all(entry["points"] == entry["max_points"] for entry in test["requirements"])
         assert test["passed"] and test["points"] == test["max_points"]
         assert test["cases_total"] > 4  # public and hidden cases
     json.dumps(report)  # plain data only
@@ -150,10 +151,15 @@ def test_a_buggy_gradient_gets_partial_credit_and_its_misconception(tmp_path, co
     summed = GRAD.replace("return a / len(y)", "return a")
     report = _grade(_submit(tmp_path, _lesson_notebook(grad=summed)), course)
     grad = report["tests"][2]
-    assert grad["points"] == 0.0  # every hidden batch has several samples
+    # Every hidden batch but the one-sample shapes case has several samples: the sum is right
+    # only there (half the shapes points), and the arguments are left unchanged.
+    by_name = {entry["name"]: entry for entry in grad["requirements"]}
+    assert (by_name["shapes"]["cases_passed"], by_name["shapes"]["cases_total"]) == (1, 2)
+    assert by_name["values"]["points"] == by_name["stable"]["points"] == 0.0
+    assert grad["points"] == pytest.approx(4 * (0.2 / 2 + 0.1))
     assert grad["misconceptions"] == ["not_averaged"]
     assert "[not_averaged]" in grad["message"]
-    assert report["score"] == pytest.approx(6.0)
+    assert report["score"] == pytest.approx(6.0 + grad["points"])
 
 
 def test_hidden_inputs_and_values_never_reach_feedback(tmp_path, course):

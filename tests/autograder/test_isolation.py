@@ -331,4 +331,4 @@ def test_one_notebook_stopped_for_its_output_does_not_sink_another():
         with ThreadPoolExecutor(2) as pool:
             results = list(pool.map(grade, [noisy, quiet]))
         assert results[0] == "output"
-        assert results[1] == {"value": np.array(3)}
+        assert results[1] == {"value": np.array(3), "args": []}
