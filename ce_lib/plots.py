@@ -26,7 +26,7 @@ from matplotlib.ticker import MaxNLocator
 from PIL import Image
 from scipy.special import expit
 
-from ce_lib.dynamics import LinearDescent, LogitDescent, descend_logits, record_descent
+from ce_lib.dynamics import LogitDescent, descend_logits, record_descent
 from ce_lib.softmax import softmax
 from ce_lib.validation import check_step
 
@@ -419,11 +419,11 @@ def plot_trajectories(descent, *, loss_floor=None, loss_floor_label=None, figsiz
 
 def plot_loss_curve(losses, *, test_losses=None, title="Training loss", loss_floor=None,
                     loss_floor_label=None, figsize=(6.0, 3.6)):  # fmt: skip
-    """Loss over training steps (a :class:`~ce_lib.dynamics.LinearDescent` or an array).
+    """Loss over training steps.
 
     Parameters
     ----------
-    losses : LinearDescent or array_like, shape (n_steps + 1,)
+    losses : array_like, shape (n_steps + 1,)
     test_losses : array_like, optional
         A second curve, e.g. the loss on held-out data.
     title : str
@@ -446,8 +446,6 @@ def plot_loss_curve(losses, *, test_losses=None, title="Training loss", loss_flo
     >>> fig.axes[0].lines[0].get_ydata().tolist()
     [2.3, 1.0, 0.5]
     """
-    if isinstance(losses, LinearDescent):
-        losses = losses.losses
     losses = _check_curve(losses, "losses")
     fig = _new_figure(_check_figsize(figsize))
     ax = fig.subplots()

@@ -19,7 +19,6 @@ from ce_lib.cross_entropy import cross_entropy_grad  # noqa: E402
 from ce_lib.dynamics import (  # noqa: E402
     descend_logits,
     descend_logits_several_labels,
-    train_linear,
 )
 from ce_lib.plots import (  # noqa: E402
     ENCOURAGE_COLOR,
@@ -208,12 +207,11 @@ def test_smoothing_trajectory_floor_is_the_entropy_of_the_target():
     np.testing.assert_allclose(d.losses[-1], entropy, atol=1e-5)  # reached, not stalled
 
 
-def test_loss_curve_of_a_linear_descent_and_of_arrays():
-    X = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
-    d = train_linear(X, [0, 1, 1], n_steps=5)
-    fig = plot_loss_curve(d, test_losses=d.losses[::-1])
-    np.testing.assert_allclose(fig.axes[0].lines[0].get_ydata(), d.losses)
-    np.testing.assert_allclose(fig.axes[0].lines[1].get_ydata(), d.losses[::-1])
+def test_loss_curve_draws_the_training_and_the_test_losses():
+    losses = np.array([2.3, 1.1, 0.6, 0.4])
+    fig = plot_loss_curve(losses, test_losses=losses[::-1])
+    np.testing.assert_allclose(fig.axes[0].lines[0].get_ydata(), losses)
+    np.testing.assert_allclose(fig.axes[0].lines[1].get_ydata(), losses[::-1])
     assert_labelled(fig)
 
 
