@@ -28,6 +28,7 @@ import numpy as np
 
 from ce_lib.cross_entropy import cross_entropy_with_grad
 from ce_lib.softmax import log_softmax, softmax
+from ce_lib.validation import check_label_smoothing, check_scalar
 
 __all__ = [
     "LogitDescent",
@@ -60,42 +61,17 @@ def _check_logit_vector(z):
     return z
 
 
-def _check_class_label(y, n_classes, name="y"):
-    if isinstance(y, bool | np.bool_) or not isinstance(y, numbers.Integral):
-        raise ValueError(f"{name}: expected an integer class in [0, {n_classes}), got {y!r}.")
-    if not 0 <= y < n_classes:
-        raise ValueError(f"{name}: expected an integer class in [0, {n_classes}), got {y}.")
-    return int(y)
-
-
-def _check_positive(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name}: expected a positive number, got {value!r}.")
-    if not (np.isfinite(value) and value > 0):
-        raise ValueError(f"{name}: expected a positive finite number, got {value!r}.")
-    return float(value)
-
-
-def _check_n_steps(n_steps):
-    if isinstance(n_steps, bool) or not isinstance(n_steps, numbers.Integral) or n_steps < 0:
-        raise ValueError(f"n_steps: expected a non-negative integer, got {n_steps!r}.")
-    return int(n_steps)
-
-
-def _check_smoothing(label_smoothing):
-    if isinstance(label_smoothing, bool) or not isinstance(label_smoothing, numbers.Real):
-        raise ValueError(f"label_smoothing: expected a number in [0, 1], got {label_smoothing!r}.")
-    if not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"label_smoothing: expected a number in [0, 1], got {label_smoothing!r}.")
-    return float(label_smoothing)
-
-
 def _check_label_set(labels, n_classes):
     if isinstance(labels, numbers.Integral) or np.ndim(labels) != 1:
         raise ValueError(
             f"labels: expected a list of distinct classes for the one sample, got {labels!r}."
         )
-    labels = [_check_class_label(v, n_classes, "labels") for v in labels]
+    labels = [
+        check_scalar(
+            v, "labels", numbers.Integral, min_val=0, max_val=n_classes, include_boundaries="left"
+        )  # fmt: skip
+        for v in labels
+    ]
     if not labels:
         raise ValueError("labels: expected at least one class, got an empty list.")
     if len(set(labels)) != len(labels):
@@ -169,10 +145,10 @@ def smoothed_target(y, n_classes, label_smoothing=0.0):
     >>> smoothed_target(0, 4, 0.2)
     array([0.85, 0.05, 0.05, 0.05])
     """
-    if isinstance(n_classes, bool) or not isinstance(n_classes, numbers.Integral) or n_classes < 2:
-        raise ValueError(f"n_classes: expected an integer >= 2, got {n_classes!r}.")
-    y = _check_class_label(y, n_classes)
-    eps = _check_smoothing(label_smoothing)
+    n_classes = check_scalar(n_classes, "n_classes", numbers.Integral, min_val=2)
+    y = check_scalar(y, "y", numbers.Integral, min_val=0, max_val=n_classes,
+                     include_boundaries="left")  # fmt: skip
+    eps = check_label_smoothing(label_smoothing)
     t = np.full(n_classes, eps / n_classes)
     t[y] += 1.0 - eps
     return t
@@ -210,10 +186,11 @@ def descend_logits(z, y, *, lr=1.0, n_steps=20, label_smoothing=0.0):
     True
     """
     z = _check_logit_vector(z)
-    y = _check_class_label(y, z.shape[0])
-    lr = _check_positive(lr, "lr")
-    n_steps = _check_n_steps(n_steps)
-    eps = _check_smoothing(label_smoothing)
+    y = check_scalar(y, "y", numbers.Integral, min_val=0, max_val=z.shape[0],
+                     include_boundaries="left")  # fmt: skip
+    lr = check_scalar(lr, "lr", numbers.Real, min_val=0, include_boundaries="neither")
+    n_steps = check_scalar(n_steps, "n_steps", numbers.Integral, min_val=0)
+    eps = check_label_smoothing(label_smoothing)
     logits = np.empty((n_steps + 1, z.shape[0]))
     gradients = np.empty_like(logits)
     losses = np.empty(n_steps + 1)
@@ -294,8 +271,8 @@ def record_descent(logits, labels, *, lr, label_smoothing=0.0):
     if isinstance(labels, numbers.Integral) and not isinstance(labels, bool | np.bool_):
         labels = [labels]
     labels = _check_label_set(labels, n_classes)
-    lr = _check_positive(lr, "lr")
-    eps = _check_smoothing(label_smoothing)
+    lr = check_scalar(lr, "lr", numbers.Real, min_val=0, include_boundaries="neither")
+    eps = check_label_smoothing(label_smoothing)
     if len(labels) > 1 and eps > 0:
         raise ValueError("label_smoothing: only for one label, got several labels with smoothing.")
     log_a = log_softmax(logits, axis=-1)
@@ -391,8 +368,8 @@ def descend_logits_several_labels(z, labels, *, lr=1.0, n_steps=20):
     """
     z = _check_logit_vector(z)
     labels = _check_label_set(labels, z.shape[0])
-    lr = _check_positive(lr, "lr")
-    n_steps = _check_n_steps(n_steps)
+    lr = check_scalar(lr, "lr", numbers.Real, min_val=0, include_boundaries="neither")
+    n_steps = check_scalar(n_steps, "n_steps", numbers.Integral, min_val=0)
     logits = np.empty((n_steps + 1, z.shape[0]))
     gradients = np.empty_like(logits)
     losses = np.empty(n_steps + 1)
@@ -503,8 +480,7 @@ def check_sign_facts(descent, *, atol=1e-12):
     """
     if not isinstance(descent, LogitDescent):
         raise ValueError(f"descent: expected a LogitDescent, got {type(descent).__name__}.")
-    if not isinstance(atol, numbers.Real) or not atol >= 0:
-        raise ValueError(f"atol: expected a number >= 0, got {atol!r}.")
+    atol = check_scalar(atol, "atol", numbers.Real, min_val=0)
     g, a = descent.gradients, descent.probabilities
     labels = list(descent.labels)
     is_label = np.zeros(descent.n_classes, dtype=bool)

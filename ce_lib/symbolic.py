@@ -28,16 +28,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from numbers import Integral
 
 import sympy as sp
 
-from ce_lib.symbols import (
-    _check_class,
-    _check_n_classes,
-    logit_symbols,
-    probability_symbols,
-    target_symbols,
-)
+from ce_lib.symbols import logit_symbols, probability_symbols, target_symbols
+from ce_lib.validation import check_scalar
 
 __all__ = [
     "GeneralDerivation",
@@ -73,13 +69,13 @@ def softmax_expressions(z):
 
 def _check_symbols(symbols, name):
     if isinstance(symbols, sp.Symbol) or not isinstance(symbols, Sequence):
-        raise ValueError(f"{name} must be a sequence of SymPy symbols, got {symbols!r}.")
+        raise ValueError(f"{name}: expected a sequence of SymPy symbols, got {symbols!r}.")
     symbols = tuple(symbols)
     for i, s in enumerate(symbols):
         if not isinstance(s, sp.Symbol):
-            raise ValueError(f"{name} must hold SymPy symbols; entry {i} is {s!r}.")
+            raise ValueError(f"{name}: expected SymPy symbols, got {s!r} at entry {i}.")
     if len(symbols) < 2:
-        raise ValueError(f"{name} must hold at least 2 symbols, got {len(symbols)}.")
+        raise ValueError(f"{name}: expected at least 2 symbols, got {len(symbols)}.")
     return symbols
 
 
@@ -116,9 +112,9 @@ def in_probabilities(expr, z, a=None):
     z = _check_symbols(z, "z")
     a = probability_symbols(len(z)) if a is None else _check_symbols(a, "a")
     if len(a) != len(z):
-        raise ValueError(f"a must hold {len(z)} symbols like z, got {len(a)}.")
+        raise ValueError(f"a: expected {len(z)} symbols like z, got {len(a)}.")
     if not isinstance(expr, sp.Basic):
-        raise ValueError(f"expr must be a SymPy expression, got {type(expr).__name__}.")
+        raise ValueError(f"expr: expected a SymPy expression, got {type(expr).__name__}.")
     total = sp.Dummy("S", positive=True)
     denominator = sp.Add(*[sp.exp(v) for v in z])
     out = expr.xreplace({denominator: total})
@@ -157,7 +153,7 @@ def derive_hessian(n_classes=3):
     [a_1*(1 - a_1),      -a_1*a_2],
     [     -a_1*a_2, a_2*(1 - a_2)]])
     """
-    n_classes = _check_n_classes(n_classes)
+    n_classes = check_scalar(n_classes, "n_classes", Integral, min_val=2)
     z = logit_symbols(n_classes)
     a = probability_symbols(n_classes)
     # The label only adds a constant to the gradient, so any label gives the same Hessian.
@@ -186,7 +182,7 @@ def hessian_reference(n_classes=3):
     >>> hessian_reference(2)[0, 1]
     -exp(z_1)*exp(z_2)/(exp(z_1) + exp(z_2))**2
     """
-    n_classes = _check_n_classes(n_classes)
+    n_classes = check_scalar(n_classes, "n_classes", Integral, min_val=2)
     a = softmax_expressions(logit_symbols(n_classes))
     return sp.diag(*a) - sp.Matrix(a) * sp.Matrix(a).T
 
@@ -197,8 +193,8 @@ def seed_gradient_reference(n_classes=3, true_class=3):
     >>> seed_gradient_reference(2, 1)
     [-1 + exp(z_1)/(exp(z_1) + exp(z_2)), exp(z_2)/(exp(z_1) + exp(z_2))]
     """
-    n_classes = _check_n_classes(n_classes)
-    true_class = _check_class(true_class, n_classes)
+    n_classes = check_scalar(n_classes, "n_classes", Integral, min_val=2)
+    true_class = check_scalar(true_class, "true_class", Integral, min_val=1, max_val=n_classes)
     a = softmax_expressions(logit_symbols(n_classes))
     return [ak - int(k == true_class - 1) for k, ak in enumerate(a)]
 
@@ -212,9 +208,8 @@ def target_gradient_reference(n_classes=3, target="y", *, assume_sum_to_one=True
     >>> target_gradient_reference(2, "y")[1]
     -y_2 + exp(z_2)/(exp(z_1) + exp(z_2))
     """
-    n_classes = _check_n_classes(n_classes)
-    if not isinstance(assume_sum_to_one, bool):
-        raise ValueError(f"assume_sum_to_one must be a bool, got {assume_sum_to_one!r}.")
+    n_classes = check_scalar(n_classes, "n_classes", Integral, min_val=2)
+    assume_sum_to_one = check_scalar(assume_sum_to_one, "assume_sum_to_one", bool)
     a = softmax_expressions(logit_symbols(n_classes))
     t = target_symbols(n_classes, target)
     total = sp.Integer(1) if assume_sum_to_one else sp.Add(*t)
@@ -304,7 +299,7 @@ def derive_general_gradient(target="one_label"):
     a[m]*Sum(t[k], (k, 1, K)) - t[m]
     """
     if target not in ("one_label", "distribution"):
-        raise ValueError(f"target must be 'one_label' or 'distribution', got {target!r}.")
+        raise ValueError(f"target: expected 'one_label' or 'distribution', got {target!r}.")
     K, j, k, m, n, z = _indexed_setup()
     a = sp.IndexedBase("a", positive=True)
     total_exp = sp.Sum(sp.exp(z[j]), (j, 1, K))

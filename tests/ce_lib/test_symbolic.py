@@ -201,7 +201,7 @@ def test_general_hessian_entry(rng):
 
 
 def test_general_gradient_rejects_unknown_target():
-    with pytest.raises(ValueError, match="target must be 'one_label' or 'distribution'"):
+    with pytest.raises(ValueError, match="target: expected 'one_label' or 'distrib.*got 'soft'"):
         derive_general_gradient("soft")
 
 
@@ -215,9 +215,9 @@ def test_in_probabilities_rewrites_softmax_ratios():
     assert in_probabilities(sp.exp(2 * z[0]) / total**2, z) == a[0] ** 2
     # A loss keeps log S: returned unchanged.
     assert in_probabilities(sp.log(total), z) == sp.log(total)
-    with pytest.raises(ValueError, match="expr must be a SymPy expression, got str"):
+    with pytest.raises(ValueError, match="expr: expected a SymPy expression, got str"):
         in_probabilities("exp(z_1)", z)
-    with pytest.raises(ValueError, match="a must hold 3 symbols"):
+    with pytest.raises(ValueError, match="a: expected 3 symbols like z, got 2"):
         in_probabilities(z[0], z, probability_symbols(2))
 
 
@@ -229,20 +229,20 @@ def test_softmax_expressions_sum_to_one(rng):
 
 @pytest.mark.parametrize("bad", [1, 1.5, True, "3"])
 def test_symbol_helpers_reject_bad_class_counts(bad):
-    with pytest.raises(ValueError, match="n_classes must be an integer >= 2"):
+    with pytest.raises(ValueError, match="n_classes: expected an integer >= 2"):
         logit_symbols(bad)
 
 
 def test_bad_arguments_raise_value_errors():
-    with pytest.raises(ValueError, match="true_class must be in 1..3"):
+    with pytest.raises(ValueError, match=r"true_class: expected an integer in \[1, 3\], got 0"):
         seed_gradient_reference(3, 0)
-    with pytest.raises(ValueError, match="true_class must be an integer"):
+    with pytest.raises(ValueError, match="true_class: expected an integer"):
         seed_gradient_reference(3, 1.0)
-    with pytest.raises(ValueError, match="name must be a short identifier"):
+    with pytest.raises(ValueError, match="name: expected a short identifier"):
         target_symbols(3, "not a name")
-    with pytest.raises(ValueError, match="z must be a sequence of SymPy symbols"):
+    with pytest.raises(ValueError, match="z: expected a sequence of SymPy symbols"):
         softmax_expressions(sp.Symbol("z"))
-    with pytest.raises(ValueError, match="z must hold SymPy symbols; entry 1"):
+    with pytest.raises(ValueError, match="z: expected SymPy symbols, got 2 at entry 1"):
         softmax_expressions([sp.Symbol("z"), 2])
-    with pytest.raises(ValueError, match="assume_sum_to_one must be a bool"):
+    with pytest.raises(ValueError, match="assume_sum_to_one: expected a bool, got 1"):
         target_gradient_reference(3, assume_sum_to_one=1)
