@@ -210,7 +210,7 @@ def test_record_descent_rejects_bad_input(arguments, message):
         record_descent(arguments.pop("logits"), arguments.pop("labels"), **arguments)
 
 
-# ---------------------------------------------------------------------- linear model
+# ------------------------------------------------------------------ reported violations
 
 
 def test_each_broken_fact_is_described_once_at_its_first_step():
