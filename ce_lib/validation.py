@@ -4,8 +4,9 @@ Every check of ce_lib's public functions either is here or is built on the helpe
 :func:`check_scalar` for a number or a flag (``lr``, ``n_steps``, ``n_classes``,
 ``label_smoothing``, ...), :func:`check_labels` for integer class labels, and the array
 checks of the numerics (:func:`check_logits`, :func:`check_target`, ...) and of the other
-modules (:func:`check_features`, :func:`check_step`). Checks of what only one function
-takes (SymPy symbols, a figure's size) stay beside that function, in the same style.
+modules (:func:`check_features`, :func:`check_step`). Checks of what only one module
+takes (SymPy symbols in ``symbolic``, the logits of one sample in ``dynamics``, a figure's
+size or curve in ``plots``) stay in that module, in the same message style.
 
 A check returns the input (as a NumPy array of the dtype the computation uses, or as a
 plain ``int``, ``float`` or ``bool``), or raises an error whose message names the
