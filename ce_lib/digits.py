@@ -12,6 +12,8 @@ from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
+from ce_lib.validation import check_scalar
+
 __all__ = ["DigitsSplit", "load_digits_split"]
 
 
@@ -67,12 +69,10 @@ def load_digits_split(*, test_size=0.25, random_state=0, standardize=True):
     >>> data.X_train.shape, data.X_test.shape
     ((1347, 64), (450, 64))
     """
-    if not isinstance(test_size, numbers.Real) or not 0.0 < test_size < 1.0:
-        raise ValueError(f"test_size: expected a fraction in (0, 1), got {test_size!r}.")
-    if isinstance(random_state, bool) or not isinstance(random_state, numbers.Integral):
-        raise ValueError(f"random_state: expected an integer seed, got {random_state!r}.")
-    if not isinstance(standardize, bool):
-        raise ValueError(f"standardize: expected True or False, got {standardize!r}.")
+    test_size = check_scalar(test_size, "test_size", numbers.Real, min_val=0, max_val=1,
+                             include_boundaries="neither")  # fmt: skip
+    random_state = check_scalar(random_state, "random_state", numbers.Integral)
+    standardize = check_scalar(standardize, "standardize", bool)
     digits = load_digits()
     X_train, X_test, y_train, y_test, img_train, img_test = train_test_split(
         digits.data,

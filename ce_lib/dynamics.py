@@ -1,4 +1,4 @@
-r"""Gradient descent on the logits of one sample and on a linear model: suppress and encourage.
+r"""Gradient descent on the logits of one sample: suppress and encourage.
 
 For one sample with one label ``y`` the gradient of :math:`J = -\log a_y` is
 
@@ -8,15 +8,13 @@ so a descent step :math:`z \leftarrow z - \mathrm{lr}\,(a - \operatorname{onehot
 raises :math:`z_y` by :math:`\mathrm{lr}\,(1 - a_y)` ("encourage") and lowers every other
 logit by :math:`\mathrm{lr}\,a_n` ("suppress"). Every difference :math:`z_y - z_n` grows by
 :math:`\mathrm{lr}\,(1 - a_y + a_n) > 0`, so :math:`a_y` rises at every step, for any
-positive learning rate, when the logits themselves are the parameters. Through a linear
-model's weights the samples share parameters and only small enough steps lower the loss.
+positive learning rate, when the logits themselves are the parameters.
 
 The functions record every step so the lessons can plot and check it:
 :func:`descend_logits` (one label, optionally label smoothing),
 :func:`descend_logits_several_labels` (the summed loss of an implementation that accepts
 several labels for one sample), :func:`record_descent` (the record of logits computed
-elsewhere, for instance by a learner's own step function),
-:func:`train_linear` (a linear model on a batch) and :func:`check_sign_facts`.
+elsewhere, for instance by a learner's own step function) and :func:`check_sign_facts`.
 
 Classes are counted from 0 here, as in ``ce_lib.cross_entropy``.
 """
@@ -30,10 +28,9 @@ import numpy as np
 
 from ce_lib.cross_entropy import cross_entropy_with_grad
 from ce_lib.softmax import log_softmax, softmax
-from ce_lib.validation import check_features, check_step
+from ce_lib.validation import check_label_smoothing, check_scalar
 
 __all__ = [
-    "LinearDescent",
     "LogitDescent",
     "SignFacts",
     "check_sign_facts",
@@ -42,7 +39,6 @@ __all__ = [
     "record_descent",
     "several_labels_loss_and_grad",
     "smoothed_target",
-    "train_linear",
 ]
 
 
@@ -65,42 +61,17 @@ def _check_logit_vector(z):
     return z
 
 
-def _check_class_label(y, n_classes, name="y"):
-    if isinstance(y, bool | np.bool_) or not isinstance(y, numbers.Integral):
-        raise ValueError(f"{name}: expected an integer class in [0, {n_classes}), got {y!r}.")
-    if not 0 <= y < n_classes:
-        raise ValueError(f"{name}: expected an integer class in [0, {n_classes}), got {y}.")
-    return int(y)
-
-
-def _check_positive(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name}: expected a positive number, got {value!r}.")
-    if not (np.isfinite(value) and value > 0):
-        raise ValueError(f"{name}: expected a positive finite number, got {value!r}.")
-    return float(value)
-
-
-def _check_n_steps(n_steps):
-    if isinstance(n_steps, bool) or not isinstance(n_steps, numbers.Integral) or n_steps < 0:
-        raise ValueError(f"n_steps: expected a non-negative integer, got {n_steps!r}.")
-    return int(n_steps)
-
-
-def _check_smoothing(label_smoothing):
-    if isinstance(label_smoothing, bool) or not isinstance(label_smoothing, numbers.Real):
-        raise ValueError(f"label_smoothing: expected a number in [0, 1], got {label_smoothing!r}.")
-    if not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"label_smoothing: expected a number in [0, 1], got {label_smoothing!r}.")
-    return float(label_smoothing)
-
-
 def _check_label_set(labels, n_classes):
     if isinstance(labels, numbers.Integral) or np.ndim(labels) != 1:
         raise ValueError(
             f"labels: expected a list of distinct classes for the one sample, got {labels!r}."
         )
-    labels = [_check_class_label(v, n_classes, "labels") for v in labels]
+    labels = [
+        check_scalar(
+            v, "labels", numbers.Integral, min_val=0, max_val=n_classes, include_boundaries="left"
+        )  # fmt: skip
+        for v in labels
+    ]
     if not labels:
         raise ValueError("labels: expected at least one class, got an empty list.")
     if len(set(labels)) != len(labels):
@@ -174,10 +145,10 @@ def smoothed_target(y, n_classes, label_smoothing=0.0):
     >>> smoothed_target(0, 4, 0.2)
     array([0.85, 0.05, 0.05, 0.05])
     """
-    if isinstance(n_classes, bool) or not isinstance(n_classes, numbers.Integral) or n_classes < 2:
-        raise ValueError(f"n_classes: expected an integer >= 2, got {n_classes!r}.")
-    y = _check_class_label(y, n_classes)
-    eps = _check_smoothing(label_smoothing)
+    n_classes = check_scalar(n_classes, "n_classes", numbers.Integral, min_val=2)
+    y = check_scalar(y, "y", numbers.Integral, min_val=0, max_val=n_classes,
+                     include_boundaries="left")  # fmt: skip
+    eps = check_label_smoothing(label_smoothing)
     t = np.full(n_classes, eps / n_classes)
     t[y] += 1.0 - eps
     return t
@@ -215,10 +186,11 @@ def descend_logits(z, y, *, lr=1.0, n_steps=20, label_smoothing=0.0):
     True
     """
     z = _check_logit_vector(z)
-    y = _check_class_label(y, z.shape[0])
-    lr = _check_positive(lr, "lr")
-    n_steps = _check_n_steps(n_steps)
-    eps = _check_smoothing(label_smoothing)
+    y = check_scalar(y, "y", numbers.Integral, min_val=0, max_val=z.shape[0],
+                     include_boundaries="left")  # fmt: skip
+    lr = check_scalar(lr, "lr", numbers.Real, min_val=0, include_boundaries="neither")
+    n_steps = check_scalar(n_steps, "n_steps", numbers.Integral, min_val=0)
+    eps = check_label_smoothing(label_smoothing)
     logits = np.empty((n_steps + 1, z.shape[0]))
     gradients = np.empty_like(logits)
     losses = np.empty(n_steps + 1)
@@ -299,8 +271,8 @@ def record_descent(logits, labels, *, lr, label_smoothing=0.0):
     if isinstance(labels, numbers.Integral) and not isinstance(labels, bool | np.bool_):
         labels = [labels]
     labels = _check_label_set(labels, n_classes)
-    lr = _check_positive(lr, "lr")
-    eps = _check_smoothing(label_smoothing)
+    lr = check_scalar(lr, "lr", numbers.Real, min_val=0, include_boundaries="neither")
+    eps = check_label_smoothing(label_smoothing)
     if len(labels) > 1 and eps > 0:
         raise ValueError("label_smoothing: only for one label, got several labels with smoothing.")
     log_a = log_softmax(logits, axis=-1)
@@ -396,8 +368,8 @@ def descend_logits_several_labels(z, labels, *, lr=1.0, n_steps=20):
     """
     z = _check_logit_vector(z)
     labels = _check_label_set(labels, z.shape[0])
-    lr = _check_positive(lr, "lr")
-    n_steps = _check_n_steps(n_steps)
+    lr = check_scalar(lr, "lr", numbers.Real, min_val=0, include_boundaries="neither")
+    n_steps = check_scalar(n_steps, "n_steps", numbers.Integral, min_val=0)
     logits = np.empty((n_steps + 1, z.shape[0]))
     gradients = np.empty_like(logits)
     losses = np.empty(n_steps + 1)
@@ -419,161 +391,6 @@ def descend_logits_several_labels(z, labels, *, lr=1.0, n_steps=20):
     )
 
 
-# ------------------------------------------------------------------------ linear model
-
-
-@dataclass(frozen=True)
-class LinearDescent:
-    r"""A recorded gradient descent on the weights of a linear softmax model.
-
-    ``weights[s]`` and ``biases[s]`` are the parameters after ``s`` steps; ``losses[s]``
-    the mean loss there.
-
-    Attributes
-    ----------
-    X : ndarray, shape (n_samples, n_features)
-    y : ndarray, shape (n_samples,)
-    weights : ndarray, shape (n_steps + 1, n_features, n_classes)
-    biases : ndarray, shape (n_steps + 1, n_classes)
-    losses : ndarray, shape (n_steps + 1,)
-    lr : float
-    label_smoothing : float
-    """
-
-    X: np.ndarray
-    y: np.ndarray
-    weights: np.ndarray
-    biases: np.ndarray
-    losses: np.ndarray
-    lr: float
-    label_smoothing: float = 0.0
-
-    @property
-    def n_steps(self):
-        """Number of descent steps taken."""
-        return self.weights.shape[0] - 1
-
-    @property
-    def n_classes(self):
-        """Number of classes ``K``."""
-        return self.weights.shape[2]
-
-    def logits(self, step):
-        """Logits ``X W + b`` of every sample after ``step`` steps, shape (n_samples, K)."""
-        step = check_step(step, self.n_steps)
-        return self.X @ self.weights[step] + self.biases[step]
-
-    def probabilities(self, step):
-        """Softmax probabilities of every sample after ``step`` steps."""
-        return softmax(self.logits(step), axis=-1)
-
-    def logit_gradients(self, step):
-        """``dJ_i/dz_i = a_i - t_i`` of every sample's own loss after ``step`` steps."""
-        return cross_entropy_with_grad(
-            self.logits(step), self.y, label_smoothing=self.label_smoothing, reduction="none"
-        )[1]
-
-
-def train_linear(X, y, *, n_classes=None, lr=0.1, n_steps=100, W=None, b=None,
-                 label_smoothing=0.0):  # fmt: skip
-    r"""Full-batch gradient descent on a linear softmax model :math:`Z = X W + b`.
-
-    The gradient of the mean loss flows back through the logits:
-
-    .. math::
-
-        G = \frac{\partial J}{\partial Z} = \frac{A - Y}{N}, \qquad
-        \frac{\partial J}{\partial W} = X^\top G, \qquad
-        \frac{\partial J}{\partial b} = \textstyle\sum_i G_i,
-
-    with :math:`G` from :func:`ce_lib.cross_entropy_with_grad`.
-
-    Parameters
-    ----------
-    X : array_like, shape (n_samples, n_features)
-    y : array_like of int, shape (n_samples,)
-    n_classes : int, optional
-        Default: ``max(y) + 1``.
-    lr : float, default 0.1
-    n_steps : int, default 100
-    W : array_like, shape (n_features, n_classes), optional
-        Starting weights (default zeros).
-    b : array_like, shape (n_classes,), optional
-        Starting biases (default zeros).
-    label_smoothing : float, default 0.0
-
-    Returns
-    -------
-    LinearDescent
-
-    Examples
-    --------
-    >>> X = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
-    >>> d = train_linear(X, [0, 1, 1], lr=0.5, n_steps=20)
-    >>> bool(d.losses[-1] < d.losses[0])
-    True
-    """
-    X = check_features(X)
-    y = _check_labels(y, X.shape[0], n_classes)
-    if n_classes is None:
-        n_classes = max(int(y.max()) + 1, 2)
-    lr = _check_positive(lr, "lr")
-    n_steps = _check_n_steps(n_steps)
-    eps = _check_smoothing(label_smoothing)
-    n_features = X.shape[1]
-    weights = np.empty((n_steps + 1, n_features, n_classes))
-    biases = np.empty((n_steps + 1, n_classes))
-    weights[0] = _check_parameter(W, (n_features, n_classes), "W")
-    biases[0] = _check_parameter(b, (n_classes,), "b")
-    losses = np.empty(n_steps + 1)
-    for s in range(n_steps + 1):
-        loss, G = cross_entropy_with_grad(
-            X @ weights[s] + biases[s], y, label_smoothing=eps, reduction="mean"
-        )
-        losses[s] = loss
-        if s < n_steps:
-            weights[s + 1] = weights[s] - lr * (X.T @ G)
-            biases[s + 1] = biases[s] - lr * G.sum(axis=0)
-    return LinearDescent(X, y, weights, biases, losses, lr, eps)
-
-
-def _check_labels(y, n_samples, n_classes):
-    y = np.asarray(y)
-    if y.ndim != 1 or y.shape[0] != n_samples:
-        raise ValueError(
-            f"y: expected {n_samples} integer labels, shape ({n_samples},), got shape {y.shape}."
-        )
-    if y.dtype == bool or not np.issubdtype(y.dtype, np.integer):
-        raise ValueError(f"y: expected integer labels, got dtype {y.dtype}.")
-    if n_classes is not None and (
-        isinstance(n_classes, bool) or not isinstance(n_classes, numbers.Integral) or n_classes < 2
-    ):
-        raise ValueError(f"n_classes: expected an integer >= 2, got {n_classes!r}.")
-    high = n_classes if n_classes is not None else np.inf
-    bad = np.flatnonzero((y < 0) | (y >= high))
-    if bad.size:
-        raise ValueError(
-            f"y: expected labels in [0, {n_classes}), got {y[bad[0]]} for sample {bad[0]}."
-        )
-    return y
-
-
-def _check_parameter(value, shape, name):
-    if value is None:
-        return np.zeros(shape)
-    try:
-        value = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise ValueError(
-            f"{name}: expected a real array of shape {shape}, got {value!r}."
-        ) from error
-    if value.shape != shape:
-        raise ValueError(f"{name}: expected shape {shape}, got {value.shape}.")
-    if not np.all(np.isfinite(value)):
-        raise ValueError(f"{name}: expected finite values.")
-    return value
-
-
 # ----------------------------------------------------------------------- sign facts
 
 
@@ -590,8 +407,7 @@ class SignFacts:
     sums_to_zero : bool
         Each gradient's entries sum to zero.
     progress : bool
-        For logits: each label's probability never falls. For a linear model: the loss
-        never rises.
+        Each label's probability never falls.
     violations : list of str
         One line per broken fact: the first step where it fails, with the reason.
     """
@@ -643,7 +459,7 @@ def check_sign_facts(descent, *, atol=1e-12):
 
     Parameters
     ----------
-    descent : LogitDescent or LinearDescent
+    descent : LogitDescent
     atol : float, default 1e-12
         Slack for rounding.
 
@@ -662,14 +478,9 @@ def check_sign_facts(descent, *, atol=1e-12):
     >>> facts.true_class_nonpositive, facts.sums_to_zero
     (False, True)
     """
-    if not isinstance(descent, LogitDescent | LinearDescent):
-        raise ValueError(
-            f"descent: expected a LogitDescent or LinearDescent, got {type(descent).__name__}."
-        )
-    if not isinstance(atol, numbers.Real) or not atol >= 0:
-        raise ValueError(f"atol: expected a number >= 0, got {atol!r}.")
-    if isinstance(descent, LinearDescent):
-        return _linear_sign_facts(descent, atol)
+    if not isinstance(descent, LogitDescent):
+        raise ValueError(f"descent: expected a LogitDescent, got {type(descent).__name__}.")
+    atol = check_scalar(atol, "atol", numbers.Real, min_val=0)
     g, a = descent.gradients, descent.probabilities
     labels = list(descent.labels)
     is_label = np.zeros(descent.n_classes, dtype=bool)
@@ -716,44 +527,5 @@ def check_sign_facts(descent, *, atol=1e-12):
         violations.append(
             f"step {s + 1}: the probability of label {k} fell by {a[s, k] - a[s + 1, k]:.2g} "
             f"(from {a[s, k]:.4g})."
-        )
-    return SignFacts(true_ok, others_ok, sums_ok, progress_ok, violations)
-
-
-def _linear_sign_facts(descent, atol):
-    true_ok = others_ok = sums_ok = True
-    violations = []
-    rows = np.arange(descent.X.shape[0])
-    for s in range(descent.n_steps + 1):
-        g = descent.logit_gradients(s)
-        true_entries = g[rows, descent.y]
-        others = g.copy()
-        others[rows, descent.y] = 0.0
-        if true_ok and np.any(true_entries > atol):
-            i = int(np.argmax(true_entries))
-            true_ok = False
-            violations.append(
-                f"step {s}: sample {i}'s true class {descent.y[i]} has gradient "
-                f"{true_entries[i]:+.3g} > 0 (label smoothing target passed)."
-            )
-        if others_ok and np.any(others < -atol):
-            i, n = np.unravel_index(int(np.argmin(others)), others.shape)
-            others_ok = False
-            violations.append(
-                f"step {s}: sample {i}'s class {n} has gradient {others[i, n]:+.3g} < 0 "
-                "(below its smoothed target)."
-            )
-        sums = g.sum(axis=1)
-        if sums_ok and np.any(np.abs(sums) > 1e-9):
-            i = int(np.argmax(np.abs(sums)))
-            sums_ok = False
-            violations.append(f"step {s}: sample {i}'s gradient entries sum to {sums[i]:.3g}.")
-    rises = np.flatnonzero(np.diff(descent.losses) > atol * max(1.0, abs(descent.losses[0])))
-    progress_ok = rises.size == 0
-    if not progress_ok:
-        s = int(rises[0])
-        violations.append(
-            f"step {s + 1}: the loss rose from {descent.losses[s]:.4g} to "
-            f"{descent.losses[s + 1]:.4g}: the learning rate {descent.lr:g} is too large."
         )
     return SignFacts(true_ok, others_ok, sums_ok, progress_ok, violations)

@@ -12,19 +12,13 @@ relative error is small enough (about 1e-7 or less for a correct float64 gradien
 
 from __future__ import annotations
 
+from numbers import Real
+
 import numpy as np
 
-from ce_lib.validation import as_real_array, check_finite
+from ce_lib.validation import as_real_array, check_finite, check_scalar
 
 __all__ = ["gradient_relative_error", "numerical_gradient"]
-
-
-def _check_eps(eps) -> float:
-    if isinstance(eps, bool) or not isinstance(eps, int | float | np.floating):
-        raise ValueError(f"eps: expected a positive float step, got {eps!r}.")
-    if not (np.isfinite(eps) and eps > 0):
-        raise ValueError(f"eps: expected a positive float step, got {eps!r}.")
-    return float(eps)
 
 
 def _scalar(value, name: str) -> float:
@@ -63,7 +57,7 @@ def numerical_gradient(f, z, eps=1e-6) -> np.ndarray:
     >>> numerical_gradient(lambda z: (z**2).sum(), np.array([1.0, -2.0])).round(6)
     array([ 2., -4.])
     """
-    eps = _check_eps(eps)
+    eps = float(check_scalar(eps, "eps", Real, min_val=0, include_boundaries="neither"))
     point = as_real_array(z, "z").astype(np.float64, copy=True)
     check_finite(point, "z")
     grad = np.empty_like(point)

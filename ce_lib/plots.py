@@ -26,9 +26,9 @@ from matplotlib.ticker import MaxNLocator
 from PIL import Image
 from scipy.special import expit
 
-from ce_lib.dynamics import LinearDescent, LogitDescent, descend_logits, record_descent
+from ce_lib.dynamics import LogitDescent, descend_logits, record_descent
 from ce_lib.softmax import softmax
-from ce_lib.validation import check_step
+from ce_lib.validation import check_scalar, check_step
 
 __all__ = [
     "ENCOURAGE_COLOR",
@@ -99,9 +99,8 @@ def class_color(k):
     >>> class_color(0)
     '#0072B2'
     """
-    if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 0:
-        raise ValueError(f"k: expected a non-negative integer class, got {k!r}.")
-    return PALETTE[int(k) % len(PALETTE)]
+    k = check_scalar(k, "k", numbers.Integral, min_val=0)
+    return PALETTE[k % len(PALETTE)]
 
 
 class NotebookFigure(Figure):
@@ -261,8 +260,7 @@ def plot_descent_step(descent, step, *, zoom=False, figsize=(9.0, 3.6)):
     """
     _check_logit_descent(descent)
     step = check_step(step, descent.n_steps)
-    if not isinstance(zoom, bool | np.bool_):
-        raise ValueError(f"zoom: expected True or False, got {zoom!r}.")
+    zoom = check_scalar(zoom, "zoom", bool)
     fig = _new_figure(_check_figsize(figsize))
     gradient = descent.gradients[step]
     if zoom:
@@ -419,11 +417,11 @@ def plot_trajectories(descent, *, loss_floor=None, loss_floor_label=None, figsiz
 
 def plot_loss_curve(losses, *, test_losses=None, title="Training loss", loss_floor=None,
                     loss_floor_label=None, figsize=(6.0, 3.6)):  # fmt: skip
-    """Loss over training steps (a :class:`~ce_lib.dynamics.LinearDescent` or an array).
+    """Loss over training steps.
 
     Parameters
     ----------
-    losses : LinearDescent or array_like, shape (n_steps + 1,)
+    losses : array_like, shape (n_steps + 1,)
     test_losses : array_like, optional
         A second curve, e.g. the loss on held-out data.
     title : str
@@ -446,8 +444,6 @@ def plot_loss_curve(losses, *, test_losses=None, title="Training loss", loss_flo
     >>> fig.axes[0].lines[0].get_ydata().tolist()
     [2.3, 1.0, 0.5]
     """
-    if isinstance(losses, LinearDescent):
-        losses = losses.losses
     losses = _check_curve(losses, "losses")
     fig = _new_figure(_check_figsize(figsize))
     ax = fig.subplots()
@@ -531,10 +527,7 @@ def plot_weight_growth(epochs, norms, losses, *, loss_label="validation loss",
 
 
 def _draw_floor(ax, loss_floor, label):
-    if isinstance(loss_floor, bool) or not isinstance(loss_floor, numbers.Real):
-        raise ValueError(f"loss_floor: expected a number >= 0, got {loss_floor!r}.")
-    if not (np.isfinite(loss_floor) and loss_floor >= 0):
-        raise ValueError(f"loss_floor: expected a finite number >= 0, got {loss_floor!r}.")
+    loss_floor = check_scalar(loss_floor, "loss_floor", numbers.Real, min_val=0)
     text = f"floor {float(loss_floor):.3g}" if label is None else str(label)
     ax.axhline(float(loss_floor), color=OKABE_ITO["black"], linestyle="--", linewidth=1.2,
                label=text)  # fmt: skip
@@ -654,8 +647,7 @@ def plot_confusion_matrix(cm, *, class_names=None, mask_diagonal=False, figsize=
         )
     if not np.issubdtype(cm.dtype, np.integer) or np.any(cm < 0):
         raise ValueError("cm: expected non-negative integer counts.")
-    if not isinstance(mask_diagonal, bool | np.bool_):
-        raise ValueError(f"mask_diagonal: expected True or False, got {mask_diagonal!r}.")
+    mask_diagonal = check_scalar(mask_diagonal, "mask_diagonal", bool)
     names = _class_names(class_names, cm.shape[0])
     fig = _new_figure(_check_figsize(figsize))
     ax = fig.subplots()
@@ -850,14 +842,8 @@ def plot_gradient_along_true_logit(true_logits, gradient, true_class, *, class_n
             f"gradient: expected shape (n_classes, {true_logits.size}), got {gradient.shape}."
         )
     n_classes = gradient.shape[0]
-    if (
-        isinstance(true_class, bool)
-        or not isinstance(true_class, numbers.Integral)
-        or not (0 <= true_class < n_classes)
-    ):
-        raise ValueError(
-            f"true_class: expected an integer in [0, {n_classes - 1}], got {true_class!r}."
-        )
+    true_class = check_scalar(true_class, "true_class", numbers.Integral, min_val=0,
+                              max_val=n_classes - 1)  # fmt: skip
     names = _class_names(class_names, n_classes)
     others = [k for k in range(n_classes) if k != true_class]
     if other_logits is not None:
@@ -931,9 +917,8 @@ def plot_cross_entropy_vs_squared_error(gaps=None, *, n_classes=3, figsize=(10.0
     [-0.0002, -0.5]
     """
     gaps = np.linspace(-8.0, 6.0, 281) if gaps is None else _check_vector(gaps, "gaps")
-    if isinstance(n_classes, bool) or not isinstance(n_classes, numbers.Integral) or n_classes < 2:
-        raise ValueError(f"n_classes: expected an integer >= 2, got {n_classes!r}.")
-    z = np.zeros((gaps.size, int(n_classes)))
+    n_classes = check_scalar(n_classes, "n_classes", numbers.Integral, min_val=2)
+    z = np.zeros((gaps.size, n_classes))
     z[:, 0] = gaps  # class 0 plays the true class
     a = softmax(z, axis=-1)
     target = np.zeros_like(a)
@@ -1340,8 +1325,7 @@ def interactive_suppress_encourage(z, y=0, *, lr=1.0, n_steps=20, max_lr=5.0,
     import ipywidgets as widgets
 
     descent = descend_logits(z, y, lr=lr, n_steps=n_steps, label_smoothing=label_smoothing)
-    if not isinstance(max_lr, numbers.Real) or not lr <= max_lr:
-        raise ValueError(f"max_lr: expected a number >= lr = {lr}, got {max_lr!r}.")
+    max_lr = check_scalar(max_lr, "max_lr", numbers.Real, min_val=lr)
     start = descent.logits[0]
     cache = {}
 
@@ -1416,8 +1400,8 @@ def animate_descent(descent, *, interval=400):
         :func:`save_descent_animation` writes it to a GIF or HTML file.
     """
     _check_logit_descent(descent)
-    if isinstance(interval, bool) or not isinstance(interval, numbers.Real) or interval <= 0:
-        raise ValueError(f"interval: expected a positive number of milliseconds, got {interval!r}.")
+    interval = check_scalar(interval, "interval", numbers.Real, min_val=0,
+                            include_boundaries="neither")  # fmt: skip
     fig, update = _animation_parts(descent)
     return FuncAnimation(
         fig, update, frames=descent.n_steps + 1, interval=interval, blit=False, repeat=True
@@ -1446,10 +1430,8 @@ def save_descent_animation(descent, path, *, fps=3, dpi=80):
     path = Path(path)
     if path.suffix.lower() not in (".gif", ".html"):
         raise ValueError(f"path: expected a file name ending in .gif or .html, got {str(path)!r}.")
-    if isinstance(fps, bool) or not isinstance(fps, numbers.Integral) or fps <= 0:
-        raise ValueError(f"fps: expected a positive integer, got {fps!r}.")
-    if isinstance(dpi, bool) or not isinstance(dpi, numbers.Integral) or dpi <= 0:
-        raise ValueError(f"dpi: expected a positive integer, got {dpi!r}.")
+    fps = check_scalar(fps, "fps", numbers.Integral, min_val=1)
+    dpi = check_scalar(dpi, "dpi", numbers.Integral, min_val=1)
     fig, update = _animation_parts(descent)
     fig.set_dpi(dpi)
     if path.suffix.lower() == ".html":

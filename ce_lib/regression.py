@@ -29,7 +29,7 @@ from sklearn.metrics import confusion_matrix as _sklearn_confusion_matrix
 from ce_lib.cross_entropy import cross_entropy, cross_entropy_with_grad
 from ce_lib.digits import DigitsSplit, load_digits_split
 from ce_lib.softmax import softmax
-from ce_lib.validation import check_features
+from ce_lib.validation import check_features, check_labels, check_scalar
 
 __all__ = [
     "DigitsSplit",
@@ -85,34 +85,22 @@ class SoftmaxRegression:
         self.label_smoothing = label_smoothing
 
     def _check_params(self):
-        if isinstance(self.lr, bool) or not isinstance(self.lr, numbers.Real) or not self.lr > 0:
-            raise ValueError(f"lr: expected a positive number, got {self.lr!r}.")
-        if (
-            isinstance(self.n_steps, bool)
-            or not isinstance(self.n_steps, numbers.Integral)
-            or self.n_steps < 0
-        ):
-            raise ValueError(f"n_steps: expected a non-negative integer, got {self.n_steps!r}.")
-        if not isinstance(self.momentum, numbers.Real) or not 0.0 <= self.momentum < 1.0:
-            raise ValueError(f"momentum: expected a number in [0, 1), got {self.momentum!r}.")
-        if not isinstance(self.l2, numbers.Real) or not self.l2 >= 0:
-            raise ValueError(f"l2: expected a number >= 0, got {self.l2!r}.")
+        check_scalar(self.lr, "lr", numbers.Real, min_val=0, include_boundaries="neither")
+        check_scalar(self.n_steps, "n_steps", numbers.Integral, min_val=0)
+        check_scalar(self.momentum, "momentum", numbers.Real, min_val=0, max_val=1,
+                     include_boundaries="left")  # fmt: skip
+        check_scalar(self.l2, "l2", numbers.Real, min_val=0)
 
     def fit(self, X, y, *, n_classes=None):
         """Train on ``X`` ``(N, D)`` and integer labels ``y`` ``(N,)``; returns ``self``."""
         self._check_params()
         X = check_features(X)
-        y = _check_labels(y, X.shape[0], "y")
+        y = check_labels(y, n_samples=X.shape[0])
         if n_classes is None:
             n_classes = int(y.max()) + 1
-        if (
-            isinstance(n_classes, bool)
-            or not isinstance(n_classes, numbers.Integral)
-            or (n_classes < 2 or n_classes <= y.max())
-        ):
-            raise ValueError(
-                f"n_classes: expected an integer >= 2 above every label, got {n_classes!r}."
-            )
+        # Every label is a class, and a softmax needs two.
+        n_classes = check_scalar(n_classes, "n_classes", numbers.Integral,
+                                 min_val=max(2, int(y.max()) + 1))  # fmt: skip
         W = np.zeros((X.shape[1], n_classes))
         b = np.zeros(n_classes)
         velocity_W, velocity_b = np.zeros_like(W), np.zeros_like(b)
@@ -155,28 +143,11 @@ class SoftmaxRegression:
     def loss(self, X, y):
         """Mean cross-entropy on ``(X, y)``."""
         Z = self.decision_function(X)
-        return float(cross_entropy(Z, _check_labels(y, Z.shape[0], "y")))
+        return float(cross_entropy(Z, check_labels(y, n_samples=Z.shape[0])))
 
     def score(self, X, y):
         """Accuracy on ``(X, y)``."""
         return accuracy(y, self.predict(X))
-
-
-def _check_labels(y, n_samples, name):
-    y = np.asarray(y)
-    if y.ndim != 1 or (n_samples is not None and y.shape[0] != n_samples):
-        expected = "" if n_samples is None else f" of length {n_samples}"
-        raise ValueError(
-            f"{name}: expected a 1-D array of integer labels{expected}, got shape {y.shape}."
-        )
-    if y.size == 0:
-        raise ValueError(f"{name}: expected at least one label, got none.")
-    if y.dtype == bool or not np.issubdtype(y.dtype, np.integer):
-        raise ValueError(f"{name}: expected integer labels, got dtype {y.dtype}.")
-    bad = np.flatnonzero(y < 0)
-    if bad.size:
-        raise ValueError(f"{name}: expected labels >= 0, got {y[bad[0]]} for sample {bad[0]}.")
-    return y
 
 
 def accuracy(y_true, y_pred):
@@ -185,8 +156,8 @@ def accuracy(y_true, y_pred):
     >>> accuracy([0, 1, 2, 2], [0, 1, 1, 2])
     0.75
     """
-    y_true = _check_labels(y_true, None, "y_true")
-    y_pred = _check_labels(y_pred, y_true.shape[0], "y_pred")
+    y_true = check_labels(y_true, "y_true")
+    y_pred = check_labels(y_pred, "y_pred", n_samples=y_true.shape[0])
     return float(np.mean(y_true == y_pred))
 
 
@@ -209,19 +180,12 @@ def confusion_matrix(y_true, y_pred, *, n_classes=None):
     array([[1, 0],
            [1, 1]])
     """
-    y_true = _check_labels(y_true, None, "y_true")
-    y_pred = _check_labels(y_pred, y_true.shape[0], "y_pred")
+    y_true = check_labels(y_true, "y_true")
+    y_pred = check_labels(y_pred, "y_pred", n_samples=y_true.shape[0])
     largest = int(max(y_true.max(), y_pred.max()))
     if n_classes is None:
         n_classes = largest + 1
-    elif (
-        isinstance(n_classes, bool)
-        or not isinstance(n_classes, numbers.Integral)
-        or (n_classes <= largest)
-    ):
-        raise ValueError(
-            f"n_classes: expected an integer above every label (> {largest}), got {n_classes!r}."
-        )
+    n_classes = check_scalar(n_classes, "n_classes", numbers.Integral, min_val=largest + 1)
     return _sklearn_confusion_matrix(y_true, y_pred, labels=np.arange(n_classes))
 
 

@@ -7,30 +7,13 @@ derivation on paper. These helpers only name symbols: the derivations that use t
 the symbols without the answer.
 """
 
-import numbers
+from numbers import Integral
 
 import sympy as sp
 
+from ce_lib.validation import check_scalar
+
 __all__ = ["logit_symbols", "probability_symbols", "target_symbols"]
-
-
-def _check_n_classes(n_classes, name="n_classes"):
-    if isinstance(n_classes, bool) or not isinstance(n_classes, numbers.Integral):
-        raise ValueError(f"{name} must be an integer >= 2, got {n_classes!r}.")
-    if n_classes < 2:
-        raise ValueError(f"{name} must be an integer >= 2, got {n_classes}.")
-    return int(n_classes)
-
-
-def _check_class(true_class, n_classes, name="true_class"):
-    if isinstance(true_class, bool) or not isinstance(true_class, numbers.Integral):
-        raise ValueError(f"{name} must be an integer in 1..{n_classes}, got {true_class!r}.")
-    if not 1 <= true_class <= n_classes:
-        raise ValueError(
-            f"{name} must be in 1..{n_classes} (classes are counted from 1 in the "
-            f"derivation), got {true_class}."
-        )
-    return int(true_class)
 
 
 def logit_symbols(n_classes):
@@ -39,7 +22,7 @@ def logit_symbols(n_classes):
     >>> logit_symbols(3)
     (z_1, z_2, z_3)
     """
-    n_classes = _check_n_classes(n_classes)
+    n_classes = check_scalar(n_classes, "n_classes", Integral, min_val=2)
     return sp.symbols(f"z_1:{n_classes + 1}", real=True)
 
 
@@ -49,7 +32,7 @@ def probability_symbols(n_classes):
     >>> probability_symbols(2)
     (a_1, a_2)
     """
-    n_classes = _check_n_classes(n_classes)
+    n_classes = check_scalar(n_classes, "n_classes", Integral, min_val=2)
     return sp.symbols(f"a_1:{n_classes + 1}", positive=True)
 
 
@@ -59,7 +42,7 @@ def target_symbols(n_classes, name="y"):
     >>> target_symbols(3, "t")
     (t_1, t_2, t_3)
     """
-    n_classes = _check_n_classes(n_classes)
+    n_classes = check_scalar(n_classes, "n_classes", Integral, min_val=2)
     if not isinstance(name, str) or not name.isidentifier():
-        raise ValueError(f"name must be a short identifier such as 'y' or 't', got {name!r}.")
+        raise ValueError(f"name: expected a short identifier such as 'y' or 't', got {name!r}.")
     return sp.symbols(f"{name}_1:{n_classes + 1}", real=True)

@@ -1,13 +1,21 @@
-r"""Input checks of ce_lib's numerics, and the array checks its other modules share.
+r"""The input checks of ce_lib, in one style.
 
-``softmax``, ``cross_entropy`` and ``gradcheck`` check every input here. ``dynamics``,
-``plots`` and ``regression`` take :func:`check_features` and :func:`check_step` from here
-and check their other parameters themselves; ``symbolic`` checks its SymPy inputs itself.
+Every check of ce_lib's public functions either is here or is built on the helpers here:
+:func:`check_scalar` for a number or a flag (``lr``, ``n_steps``, ``n_classes``,
+``label_smoothing``, ...), :func:`check_labels` for integer class labels, and the array
+checks of the numerics (:func:`check_logits`, :func:`check_target`, ...) and of the other
+modules (:func:`check_features`, :func:`check_step`). Checks of what only one module
+takes (SymPy symbols in ``symbolic``, the logits of one sample in ``dynamics``, a figure's
+size or curve in ``plots``) stay in that module, in the same message style.
 
-Each check either returns the input as a NumPy array of the dtype the computation uses, or
-raises :class:`ValueError` whose message names the argument, says what was expected and
-shows the offending value or sample index. Nothing is coerced silently: float labels are
-not rounded, bool is not taken for an integer, ragged label lists are not padded.
+A check returns the input (as a NumPy array of the dtype the computation uses, or as a
+plain ``int``, ``float`` or ``bool``), or raises an error whose message names the
+argument, says what was expected and shows the offending value or sample:
+``"lr: expected a finite number > 0, got -1.0."``. The error is a :class:`ValueError`; an
+argument of the wrong type raises :class:`ArgumentTypeError`, which is both a
+:class:`TypeError` and a :class:`ValueError`, so ``except ValueError`` catches every input
+error of ce_lib. Nothing is coerced silently: float labels are not rounded, bool is not
+taken for an integer, ragged label lists are not padded.
 
 The target of the cross-entropy comes in three forms, told apart by shape and dtype:
 
@@ -28,11 +36,14 @@ import numpy as np
 
 __all__ = [
     "REDUCTIONS",
+    "ArgumentTypeError",
     "Target",
     "as_real_array",
     "check_axis",
     "check_features",
     "check_finite",
+    "check_labels",
+    "check_scalar",
     "check_step",
     "check_ignore_index",
     "check_label_smoothing",
@@ -45,6 +56,161 @@ __all__ = [
 ]
 
 REDUCTIONS = ("mean", "sum", "none")
+
+
+BOUNDARIES = ("both", "neither", "left", "right")
+
+
+class ArgumentTypeError(TypeError, ValueError):
+    r"""An argument of the wrong type: a :class:`TypeError`, and a :class:`ValueError` like
+    every other input error of ce_lib."""
+
+
+def _type_phrase(target_type, bounded: bool) -> str:
+    types = target_type if isinstance(target_type, tuple) else (target_type,)
+    # Between two bounds "finite" goes without saying.
+    number = "a number" if bounded else "a finite number"
+    names = {bool: "a bool", Integral: "an integer", Real: number, str: "a string"}
+    phrases = [names.get(t, f"a {getattr(t, '__name__', t)}") for t in types]
+    return " or ".join(dict.fromkeys(phrases))
+
+
+def _range_phrase(min_val, max_val, include_boundaries: str) -> str:
+    closed_left = include_boundaries in ("both", "left")
+    closed_right = include_boundaries in ("both", "right")
+    if min_val is not None and max_val is not None:
+        return (
+            f" in {'[' if closed_left else '('}{min_val}, {max_val}{']' if closed_right else ')'}"
+        )
+    if min_val is not None:
+        return f" {'>=' if closed_left else '>'} {min_val}"
+    if max_val is not None:
+        return f" {'<=' if closed_right else '<'} {max_val}"
+    return ""
+
+
+def check_scalar(x, name: str, target_type, *, min_val=None, max_val=None,
+                 include_boundaries: str = "both"):  # fmt: skip
+    r"""Check a scalar argument's type and range, in the manner of scikit-learn's
+    ``sklearn.utils.check_scalar``.
+
+    Parameters
+    ----------
+    x : object
+        The value to check.
+    name : str
+        The argument's name, for the message.
+    target_type : type or tuple of types
+        What ``x`` must be an instance of, such as :class:`numbers.Integral`,
+        :class:`numbers.Real` or ``bool``. A bool (Python's or NumPy's) is accepted only
+        when ``bool`` is one of them, and a real number must be finite (neither NaN nor
+        infinite).
+    min_val, max_val : number, optional
+        The bounds of the range ``x`` must lie in.
+    include_boundaries : {"both", "neither", "left", "right"}, default "both"
+        Which of the bounds ``x`` may equal.
+
+    Returns
+    -------
+    int, float, bool or the value itself
+        ``x`` as a plain ``int`` (an integer), ``float`` (another real) or ``bool``.
+
+    Raises
+    ------
+    ArgumentTypeError
+        If ``x`` is not of ``target_type``.
+    ValueError
+        If ``x`` is NaN, infinite or out of range.
+
+    Examples
+    --------
+    >>> check_scalar(3, "n_steps", Integral, min_val=0)
+    3
+    >>> check_scalar(0.0, "lr", Real, min_val=0, include_boundaries="neither")
+    Traceback (most recent call last):
+    ...
+    ValueError: lr: expected a finite number > 0, got 0.0.
+    >>> check_scalar(True, "n_classes", Integral, min_val=2)
+    Traceback (most recent call last):
+    ...
+    ce_lib.validation.ArgumentTypeError: n_classes: expected an integer >= 2, got True.
+    >>> check_scalar(1.5, "step", Integral, min_val=0, max_val=4)
+    Traceback (most recent call last):
+    ...
+    ce_lib.validation.ArgumentTypeError: step: expected an integer in [0, 4], got 1.5.
+    """
+    if include_boundaries not in BOUNDARIES:
+        raise ValueError(
+            f"include_boundaries: expected one of {BOUNDARIES}, got {include_boundaries!r}."
+        )
+    types = target_type if isinstance(target_type, tuple) else (target_type,)
+    bounded = min_val is not None and max_val is not None
+    expected = _type_phrase(target_type, bounded) + _range_phrase(
+        min_val, max_val, include_boundaries
+    )
+    is_bool = isinstance(x, bool | np.bool_)
+    if (bool not in types) if is_bool else not isinstance(x, types):
+        raise ArgumentTypeError(f"{name}: expected {expected}, got {x!r}.")
+    if is_bool:
+        return bool(x)
+    if isinstance(x, Real) and not np.isfinite(x):
+        raise ValueError(f"{name}: expected {expected}, got {x!r}.")
+    closed_left = include_boundaries in ("both", "left")
+    closed_right = include_boundaries in ("both", "right")
+    below = min_val is not None and (x < min_val if closed_left else x <= min_val)
+    above = max_val is not None and (x > max_val if closed_right else x >= max_val)
+    if below or above:
+        raise ValueError(f"{name}: expected {expected}, got {x!r}.")
+    if isinstance(x, Integral):
+        return int(x)
+    if isinstance(x, Real):
+        return float(x)
+    return x
+
+
+def check_labels(y, name: str = "y", *, n_samples=None, n_classes=None) -> np.ndarray:
+    r"""Check integer class labels: a non-empty 1-D integer array, counted from 0.
+
+    Parameters
+    ----------
+    y : array_like of int, shape (n_samples,)
+    name : str, default "y"
+        The argument's name, for the message.
+    n_samples : int, optional
+        The number of labels expected.
+    n_classes : int, optional
+        When given, every label must be below it.
+
+    Returns
+    -------
+    numpy.ndarray
+        The labels, of their own integer dtype.
+
+    Examples
+    --------
+    >>> check_labels([0, 2, 1], n_classes=3).tolist()
+    [0, 2, 1]
+    >>> check_labels([0, 3], "y_true", n_classes=3)
+    Traceback (most recent call last):
+    ...
+    ValueError: y_true: expected labels in [0, 3), got 3 for sample 1.
+    """
+    y = np.asarray(y)
+    if y.ndim != 1 or (n_samples is not None and y.shape[0] != n_samples):
+        length = "" if n_samples is None else f" of length {n_samples}"
+        raise ValueError(
+            f"{name}: expected a 1-D array of integer labels{length}, got shape {y.shape}."
+        )
+    if y.size == 0:
+        raise ValueError(f"{name}: expected at least one label, got none.")
+    if y.dtype.kind not in "iu":
+        raise ValueError(f"{name}: expected integer labels, got dtype {y.dtype}.")
+    high = np.inf if n_classes is None else n_classes
+    bad = np.flatnonzero((y < 0) | (y >= high))
+    if bad.size:
+        which = ">= 0" if n_classes is None else f"in [0, {n_classes})"
+        raise ValueError(f"{name}: expected labels {which}, got {y[bad[0]]} for sample {bad[0]}.")
+    return y
 
 
 def _is_sequence(item) -> bool:
@@ -178,14 +344,9 @@ def check_axis(axis, ndim: int) -> int:
     >>> check_axis(-1, 2)
     1
     """
-    if isinstance(axis, bool) or not isinstance(axis, Integral):
-        raise ValueError(f"axis: expected an integer, got {axis!r}.")
-    if not -ndim <= axis < ndim:
-        raise ValueError(
-            f"axis: expected an integer in [{-ndim}, {ndim}) for an array of {ndim} "
-            f"dimension(s), got {axis}."
-        )
-    return int(axis) % ndim
+    axis = check_scalar(axis, "axis", Integral, min_val=-ndim, max_val=ndim,
+                        include_boundaries="left")  # fmt: skip
+    return axis % ndim
 
 
 def check_features(X) -> np.ndarray:
@@ -222,11 +383,7 @@ def check_step(step, n_steps: int) -> int:
     ...
     ValueError: step: expected an integer in [0, 10], got 11.
     """
-    if isinstance(step, bool) or not isinstance(step, Integral):
-        raise ValueError(f"step: expected an integer in [0, {n_steps}], got {step!r}.")
-    if not 0 <= step <= n_steps:
-        raise ValueError(f"step: expected an integer in [0, {n_steps}], got {step}.")
-    return int(step)
+    return check_scalar(step, "step", Integral, min_val=0, max_val=n_steps)
 
 
 def check_logits(z, *, finite: bool = True) -> tuple[np.ndarray, bool]:
@@ -296,12 +453,7 @@ def check_label_smoothing(label_smoothing) -> float:
     ...
     ValueError: label_smoothing: expected a number in [0, 1], got -0.1.
     """
-    if isinstance(label_smoothing, bool | np.bool_) or not isinstance(label_smoothing, Real):
-        raise ValueError(f"label_smoothing: expected a number in [0, 1], got {label_smoothing!r}.")
-    value = float(label_smoothing)
-    if not 0.0 <= value <= 1.0:  # also false for NaN
-        raise ValueError(f"label_smoothing: expected a number in [0, 1], got {label_smoothing!r}.")
-    return value
+    return float(check_scalar(label_smoothing, "label_smoothing", Real, min_val=0, max_val=1))
 
 
 def check_ignore_index(ignore_index) -> int | None:
@@ -312,13 +464,11 @@ def check_ignore_index(ignore_index) -> int | None:
     >>> check_ignore_index(1.0)
     Traceback (most recent call last):
     ...
-    ValueError: ignore_index: expected None or an integer, got 1.0.
+    ce_lib.validation.ArgumentTypeError: ignore_index: expected an integer, got 1.0.
     """
     if ignore_index is None:
         return None
-    if isinstance(ignore_index, bool | np.bool_) or not isinstance(ignore_index, Integral):
-        raise ValueError(f"ignore_index: expected None or an integer, got {ignore_index!r}.")
-    return int(ignore_index)
+    return check_scalar(ignore_index, "ignore_index", Integral)
 
 
 def check_weight(weight, n_classes: int, dtype) -> np.ndarray | None:
@@ -431,7 +581,7 @@ def _labels_from_one_hot(one_hot: np.ndarray, single: bool) -> np.ndarray:
     return np.argmax(one_hot, axis=1).astype(np.int64)
 
 
-def _check_labels(labels: np.ndarray, n_classes: int, ignore_index, single: bool):
+def _labels_and_ignored(labels: np.ndarray, n_classes: int, ignore_index, single: bool):
     labels = labels.astype(np.int64, copy=False)
     ignored = None
     if ignore_index is not None:
@@ -573,5 +723,5 @@ def check_target(
                 f"is a one-hot matrix; got ignore_index={ignore_index}."
             )
         return Target(labels=_labels_from_one_hot(arr, single))
-    labels, ignored = _check_labels(arr, n_classes, ignore_index, single)
+    labels, ignored = _labels_and_ignored(arr, n_classes, ignore_index, single)
     return Target(labels=labels, ignored=ignored)

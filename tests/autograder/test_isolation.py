@@ -167,7 +167,7 @@ def test_other_ce_lib_routes_to_the_reference_raise():
         "def routes():\n    out = []\n"
         "    for call in (lambda: dynamics.descend_logits(np.zeros(3), 0, lr=1.0, n_steps=1),\n"
         "                 lambda: regression.SoftmaxRegression(),\n"
-        "                 lambda: symbolic.derive_seed_gradient()):\n"
+        "                 lambda: symbolic.seed_gradient_reference()):\n"
         "        try:\n            call()\n            out.append(1)\n"
         "        except Exception as error:\n"
         "            out.append(0 if type(error).__name__ == 'ReferenceUnavailable' else 2)\n"

@@ -444,7 +444,7 @@ def test_several_labels_per_sample_are_refused_naming_the_sample(target, message
         (dict(target=[0, 1], label_smoothing=1.5), r"label_smoothing: .* got 1.5"),
         (dict(target=[0, 1], weight=[1.0, 2.0]), r"weight: expected one weight per class"),
         (dict(target=[0, 1], weight=[1.0, -2.0, 1.0, 1.0]), r"class 1 has weight -2.0"),
-        (dict(target=[0, 1], ignore_index=0.5), r"ignore_index: expected None or an integer"),
+        (dict(target=[0, 1], ignore_index=0.5), r"ignore_index: expected an integer, got 0.5"),
         (dict(target=np.eye(4)[:2], ignore_index=-100), r"ignore_index: works only with"),
         (dict(target=np.eye(4, dtype=int)[:2], ignore_index=3), r"ignore_index: works only"),
     ],

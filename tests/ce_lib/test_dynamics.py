@@ -8,7 +8,6 @@ from hypothesis.extra.numpy import arrays
 
 from ce_lib.cross_entropy import cross_entropy, cross_entropy_grad
 from ce_lib.dynamics import (
-    LinearDescent,
     LogitDescent,
     SignFacts,
     check_sign_facts,
@@ -17,7 +16,6 @@ from ce_lib.dynamics import (
     record_descent,
     several_labels_loss_and_grad,
     smoothed_target,
-    train_linear,
 )
 from ce_lib.gradcheck import numerical_gradient
 from ce_lib.softmax import softmax
@@ -200,9 +198,9 @@ def test_a_recorded_path_keeps_its_own_steps():
         ({"logits": [[0.0], [1.0]]}, "n_classes >= 2"),
         ({"logits": [[0.0, np.nan]]}, "logits: expected finite logits, got nan at step 0"),
         ({"logits": [["a", 1.0]]}, "logits: expected an array"),
-        ({"labels": 2}, r"labels: expected an integer class in \[0, 2\), got 2"),
+        ({"labels": 2}, r"labels: expected an integer in \[0, 2\), got 2"),
         ({"labels": [0, 0]}, "labels: expected distinct classes"),
-        ({"lr": 0.0}, "lr: expected a positive"),
+        ({"lr": 0.0}, "lr: expected a finite number > 0"),
         ({"labels": [0, 1], "label_smoothing": 0.1}, "label_smoothing: only for one label"),
     ],
 )
@@ -212,67 +210,15 @@ def test_record_descent_rejects_bad_input(arguments, message):
         record_descent(arguments.pop("logits"), arguments.pop("labels"), **arguments)
 
 
-# ---------------------------------------------------------------------- linear model
+# ------------------------------------------------------------------ reported violations
 
 
-@pytest.fixture
-def blobs(rng):
-    centers = 3.0 * rng.standard_normal((3, 4))
-    y = rng.integers(3, size=60)
-    X = centers[y] + rng.standard_normal((60, 4))
-    return X, y
-
-
-def test_linear_step_is_x_transpose_times_a_minus_y_over_n(blobs, rng):
-    X, y = blobs
-    W0, b0 = 0.1 * rng.standard_normal((4, 3)), rng.standard_normal(3)
-    d = train_linear(X, y, lr=0.3, n_steps=2, W=W0, b=b0)
-    assert isinstance(d, LinearDescent)
-    A = softmax(X @ W0 + b0)
-    Y = np.eye(3)[y]
-    np.testing.assert_allclose(d.weights[1], W0 - 0.3 * X.T @ (A - Y) / 60)
-    np.testing.assert_allclose(d.biases[1], b0 - 0.3 * (A - Y).mean(axis=0))
-    np.testing.assert_allclose(d.logits(1), X @ d.weights[1] + d.biases[1])
-    np.testing.assert_allclose(d.probabilities(1), softmax(d.logits(1)))
-    np.testing.assert_allclose(d.logit_gradients(0), A - Y)
-    assert d.losses[0] == pytest.approx(cross_entropy(X @ W0 + b0, y))
-
-
-def test_small_steps_lower_the_loss_and_keep_the_sign_facts(blobs):
-    X, y = blobs
-    d = train_linear(X, y, lr=0.05, n_steps=40)
-    assert d.n_steps == 40 and d.n_classes == 3
-    facts = check_sign_facts(d)
-    assert facts.holds, str(facts)
-    assert d.losses[-1] < 0.5 * d.losses[0]
-
-
-def test_too_large_steps_raise_the_loss(blobs):
-    X, y = blobs
-    d = train_linear(10.0 * X, y, lr=20.0, n_steps=10)
-    facts = check_sign_facts(d)
-    assert facts.true_class_nonpositive and facts.others_nonnegative and facts.sums_to_zero
-    assert not facts.progress
-    assert any("too large" in v for v in facts.violations)
-
-
-def test_each_broken_fact_is_described_once_at_its_first_step(blobs):
+def test_each_broken_fact_is_described_once_at_its_first_step():
     d = descend_logits([4.0, 0.0, 0.0], 0, lr=1.0, n_steps=30, label_smoothing=0.2)
     facts = check_sign_facts(d)
     broken = [facts.true_class_nonpositive, facts.others_nonnegative, facts.progress]
     assert broken == [False, False, False] and facts.sums_to_zero
     assert [v.split(":")[0] for v in facts.violations] == ["step 0", "step 0", "step 1"]
-    X, y = blobs
-    facts = check_sign_facts(train_linear(10.0 * X, y, lr=20.0, n_steps=10))
-    assert len(facts.violations) == 1 and not facts.progress
-
-
-def test_label_smoothing_on_a_batch_breaks_the_sign_facts(blobs):
-    X, y = blobs
-    d = train_linear(X, y, lr=0.5, n_steps=60, label_smoothing=0.3)
-    facts = check_sign_facts(d)
-    assert not facts.true_class_nonpositive
-    assert facts.sums_to_zero
 
 
 # -------------------------------------------------------------------------- errors
@@ -285,12 +231,12 @@ def test_label_smoothing_on_a_batch_breaks_the_sign_facts(blobs):
         ({"z": [[1.0, 2.0]]}, "z: expected the logits of one sample"),
         ({"z": [1.0, np.nan]}, "z: expected finite logits, got nan at class 1"),
         ({"z": ["a", "b"]}, "z: expected a 1-D array of real logits"),
-        ({"y": 3}, r"y: expected an integer class in \[0, 3\), got 3"),
-        ({"y": True}, "y: expected an integer class"),
-        ({"y": 1.0}, "y: expected an integer class"),
-        ({"lr": 0.0}, "lr: expected a positive"),
-        ({"lr": np.inf}, "lr: expected a positive"),
-        ({"n_steps": -1}, "n_steps: expected a non-negative integer"),
+        ({"y": 3}, r"y: expected an integer in \[0, 3\), got 3"),
+        ({"y": True}, r"y: expected an integer in \[0, 3\)"),
+        ({"y": 1.0}, r"y: expected an integer in \[0, 3\)"),
+        ({"lr": 0.0}, "lr: expected a finite number > 0"),
+        ({"lr": np.inf}, "lr: expected a finite number > 0"),
+        ({"n_steps": -1}, "n_steps: expected an integer >= 0"),
         ({"label_smoothing": 1.5}, r"label_smoothing: expected a number in \[0, 1\]"),
     ],
 )
@@ -307,7 +253,7 @@ def test_descend_logits_rejects_bad_input(kwargs, message):
         (2, "labels: expected a list of distinct classes"),
         ([], "labels: expected at least one class"),
         ([1, 1], "labels: expected distinct classes"),
-        ([0, 5], r"labels: expected an integer class in \[0, 3\), got 5"),
+        ([0, 5], r"labels: expected an integer in \[0, 3\), got 5"),
     ],
 )
 def test_several_labels_reject_bad_label_sets(labels, message):
@@ -315,34 +261,10 @@ def test_several_labels_reject_bad_label_sets(labels, message):
         descend_logits_several_labels([0.0, 1.0, 2.0], labels)
 
 
-@pytest.mark.parametrize(
-    ("kwargs", "message"),
-    [
-        ({"X": np.ones(3)}, "X: expected shape"),
-        ({"X": [[1.0, np.inf], [0.0, 1.0], [1.0, 1.0]]}, "X: expected finite values.*sample 0"),
-        ({"y": [0, 1]}, r"y: expected 3 integer labels"),
-        ({"y": [0.0, 1.0, 1.0]}, "y: expected integer labels, got dtype float64"),
-        ({"y": [0, -1, 1]}, r"y: expected labels in .*got -1 for sample 1"),
-        ({"y": [0, 2, 1], "n_classes": 2}, r"y: expected labels in \[0, 2\), got 2 for sample 1"),
-        ({"n_classes": 1}, "n_classes: expected an integer >= 2"),
-        ({"W": np.zeros((3, 2))}, r"W: expected shape \(2, 2\)"),
-        ({"b": [0.0, np.nan]}, "b: expected finite values"),
-    ],
-)
-def test_train_linear_rejects_bad_input(kwargs, message):
-    arguments = {"X": [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], "y": [0, 1, 1], **kwargs}
-    X, y = arguments.pop("X"), arguments.pop("y")
-    with pytest.raises(ValueError, match=message):
-        train_linear(X, y, **arguments)
-
-
 def test_other_bad_input():
-    d = train_linear([[1.0, 0.0], [0.0, 1.0]], [0, 1], n_steps=2)
-    with pytest.raises(ValueError, match=r"step: expected an integer in \[0, 2\], got 3"):
-        d.logits(3)
-    with pytest.raises(ValueError, match="descent: expected a LogitDescent or LinearDescent"):
+    with pytest.raises(ValueError, match="descent: expected a LogitDescent, got ndarray"):
         check_sign_facts(np.zeros((3, 3)))
-    with pytest.raises(ValueError, match="atol: expected a number >= 0"):
+    with pytest.raises(ValueError, match="atol: expected a finite number >= 0"):
         check_sign_facts(descend_logits([0.0, 1.0], 0), atol=-1.0)
     with pytest.raises(ValueError, match="n_classes: expected an integer >= 2"):
         smoothed_target(0, 1)

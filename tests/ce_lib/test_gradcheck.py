@@ -80,7 +80,7 @@ def test_the_step_is_used(rng):
 
 @pytest.mark.parametrize("eps", [0.0, -1e-6, np.nan, "small", True])
 def test_bad_step_raises(eps):
-    with pytest.raises(ValueError, match=r"eps: expected a positive float step"):
+    with pytest.raises(ValueError, match=r"eps: expected a finite number > 0"):
         numerical_gradient(cubic, np.ones(2), eps=eps)
 
 

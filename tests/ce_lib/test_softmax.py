@@ -112,7 +112,7 @@ def test_input_is_not_modified(function):
         (["a", "b"], {}, r"z: expected real numbers"),
         ([[1.0], [1.0, 2.0]], {}, r"z: expected a rectangular array"),
         ([1.0, 2.0], {"axis": 1}, r"axis: expected an integer in \[-1, 1\)"),
-        ([1.0, 2.0], {"axis": 0.5}, r"axis: expected an integer, got 0.5"),
+        ([1.0, 2.0], {"axis": 0.5}, r"axis: expected an integer in \[-1, 1\), got 0.5"),
     ],
 )
 def test_bad_input_raises_a_clear_error(function, z, kwargs, message):

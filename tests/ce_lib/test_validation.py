@@ -1,17 +1,22 @@
 """Tests of ce_lib.validation: what each check accepts, returns and refuses, and the
 messages it refuses with."""
 
+from numbers import Integral, Real
+
 import numpy as np
 import pytest
 
 from ce_lib.validation import (
+    ArgumentTypeError,
     as_real_array,
     check_axis,
     check_finite,
     check_ignore_index,
     check_label_smoothing,
+    check_labels,
     check_logits,
     check_reduction,
+    check_scalar,
     check_target,
     check_weight,
     compute_dtype,
@@ -23,6 +28,102 @@ def target(value, n_samples=2, n_classes=3, single=False, dtype=np.float64, igno
     return check_target(
         value, n_samples, n_classes, single=single, dtype=dtype, ignore_index=ignore_index
     )
+
+
+# --- scalars and labels --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "target_type", "expected"),
+    [
+        (3, Integral, 3),
+        (np.int64(3), Integral, 3),
+        (2, Real, 2),
+        (np.float32(0.5), Real, 0.5),
+        (True, bool, True),
+        (np.bool_(False), bool, False),
+        (0.25, (Integral, Real), 0.25),
+    ],
+)
+def test_check_scalar_returns_a_plain_python_value(value, target_type, expected):
+    out = check_scalar(value, "x", target_type)
+    assert out == expected and type(out) is type(expected)
+
+
+@pytest.mark.parametrize(
+    ("value", "target_type", "message"),
+    [
+        (1.5, Integral, "n: expected an integer, got 1.5."),
+        (True, Integral, "n: expected an integer, got True."),
+        (np.bool_(True), Real, "n: expected a finite number, got np.True_."),
+        ("3", Real, "n: expected a finite number, got '3'."),
+        (1, bool, "n: expected a bool, got 1."),
+        (None, (Integral, bool), "n: expected an integer or a bool, got None."),
+    ],
+)
+def test_check_scalar_refuses_the_wrong_type_with_a_type_error(value, target_type, message):
+    with pytest.raises(ArgumentTypeError) as caught:
+        check_scalar(value, "n", target_type)
+    assert str(caught.value) == message
+    # ce_lib's callers catch ValueError for every bad input; a type error is one too.
+    assert isinstance(caught.value, TypeError) and isinstance(caught.value, ValueError)
+
+
+@pytest.mark.parametrize(
+    ("value", "bounds", "message"),
+    [
+        (0.0, {"min_val": 0, "include_boundaries": "neither"}, "lr: expected a finite number > 0"),
+        (-1, {"min_val": 0}, "lr: expected a finite number >= 0, got -1."),
+        (2.0, {"max_val": 2, "include_boundaries": "left"}, "lr: expected a finite number < 2"),
+        (3, {"max_val": 2}, "lr: expected a finite number <= 2, got 3."),
+        (1.0, {"min_val": 0, "max_val": 1, "include_boundaries": "left"}, r"in \[0, 1\), got"),
+        (0.0, {"min_val": 0, "max_val": 1, "include_boundaries": "right"}, r"in \(0, 1\], got"),
+        (1.5, {"min_val": 0, "max_val": 1}, r"lr: expected a number in \[0, 1\], got 1.5."),
+        (np.nan, {"min_val": 0, "max_val": 1}, "got nan"),
+        (np.inf, {"min_val": 0}, "lr: expected a finite number >= 0, got inf."),
+        (-np.inf, {}, "lr: expected a finite number, got -inf."),
+    ],
+)
+def test_check_scalar_refuses_values_out_of_range(value, bounds, message):
+    with pytest.raises(ValueError, match=message) as caught:
+        check_scalar(value, "lr", Real, **bounds)
+    assert not isinstance(caught.value, TypeError)
+
+
+@pytest.mark.parametrize(
+    ("value", "include_boundaries"),
+    [(0, "both"), (1, "both"), (0, "left"), (1, "right"), (0.5, "neither")],
+)
+def test_check_scalar_accepts_the_boundaries_it_includes(value, include_boundaries):
+    bounds = {"min_val": 0, "max_val": 1, "include_boundaries": include_boundaries}
+    assert check_scalar(value, "x", Real, **bounds) == value
+
+
+def test_check_scalar_refuses_an_unknown_boundary_rule():
+    with pytest.raises(ValueError, match="include_boundaries: expected one of"):
+        check_scalar(1, "x", Integral, min_val=0, include_boundaries="lower")
+
+
+def test_check_labels_returns_the_labels():
+    np.testing.assert_array_equal(check_labels([2, 0, 1], n_samples=3, n_classes=3), [2, 0, 1])
+    assert check_labels(np.array([7], dtype=np.uint8)).dtype == np.uint8
+
+
+@pytest.mark.parametrize(
+    ("labels", "kwargs", "message"),
+    [
+        ([[0, 1]], {}, r"y: expected a 1-D array of integer labels, got shape \(1, 2\)"),
+        ([0, 1], {"n_samples": 3}, r"y: expected a 1-D array of integer labels of length 3"),
+        ([], {}, "y: expected at least one label, got none"),
+        ([0.0, 1.0], {}, "y: expected integer labels, got dtype float64"),
+        ([True, False], {}, "y: expected integer labels, got dtype bool"),
+        ([0, -1], {}, "y: expected labels >= 0, got -1 for sample 1"),
+        ([0, 1, 3], {"n_classes": 3}, r"y: expected labels in \[0, 3\), got 3 for sample 2"),
+    ],
+)
+def test_check_labels_refuses_what_is_not_labels(labels, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        check_labels(labels, **kwargs)
 
 
 # --- arrays and logits --------------------------------------------------------------------
@@ -127,7 +228,7 @@ def test_check_axis():
     for bad in (3, -4):
         with pytest.raises(ValueError, match=rf"axis: expected an integer in \[-3, 3\).*{bad}"):
             check_axis(bad, 3)
-    with pytest.raises(ValueError, match="axis: expected an integer, got True"):
+    with pytest.raises(ValueError, match=r"axis: expected an integer in \[-3, 3\), got True"):
         check_axis(True, 3)
 
 
@@ -166,7 +267,7 @@ def test_check_ignore_index_accepts(value):
 
 @pytest.mark.parametrize("value", [1.0, True, "0", np.float64(2)])
 def test_check_ignore_index_refuses(value):
-    with pytest.raises(ValueError, match=r"ignore_index: expected None or an integer"):
+    with pytest.raises(ValueError, match=r"ignore_index: expected an integer, got"):
         check_ignore_index(value)
 
 
