@@ -272,7 +272,7 @@ def _hidden_large_samples(rng):
 
 def _subnormal_sample(rng):
     # The largest logit is 0, so the literal softmax is the max-shifted one, and the label's
-    # logit lies near -743: a_y is a subnormal number with one or two significant digits, and
+    # logit lies near -743: a_y is a subnormal number with hardly any correct digit, and
     # -log a_y is off by far more than the tolerance, while the log-sum-exp form is exact.
     while True:
         n_classes = int(rng.integers(3, 8))
@@ -294,7 +294,7 @@ def _public_underflow_samples(rng):
         ),
         Case(
             (np.array([0.0, -1.0, -743.5]), 2),
-            "z = [0, -1, -743.5], y = 2: a_y is about 1e-323, with one correct digit",
+            "z = [0, -1, -743.5], y = 2: a_y is about 1e-323, too small to hold accurately",
         ),
     ]
 
