@@ -79,6 +79,32 @@ EXPLANATIONS = {
         "reference or a library such as scipy.special). The call was blocked; write the "
         "computation with NumPy."
     ),
+    # Lesson 1: the loss of one sample, the likelihood of a data set, nats and bits.
+    "loss_sign_flipped": (
+        "Your loss has the opposite sign: log a_y (the log-likelihood), which is negative "
+        "for every a_y < 1 and most negative for the worst predictions. The loss is its "
+        "negative, J = -log a_y = -z_y + log(sum_k exp z_k), never below 0; maximising the "
+        "likelihood is minimising J."
+    ),
+    "wrong_log_base": (
+        "Your answer uses the logarithm to base 2 or 10 where the natural logarithm is "
+        "asked: the course measures losses in nats, with np.log (ln). np.log2 gives bits "
+        "and np.log10 decimal digits; mixed into the log-sum-exp form it is wrong in any "
+        "unit, because log(exp(z_y)) = z_y holds for ln only. A loss J in nats is "
+        "J / ln 2 bits."
+    ),
+    "max_not_added_back": (
+        "Your loss subtracts the largest logit m inside the log-sum-exp and does not add it "
+        "back, so it is off by m. Softmax divides the shift away, the log-sum-exp does not: "
+        "log(sum_k exp z_k) = m + log(sum_k exp(z_k - m)), so J = -z_y + m + "
+        "log(sum_k exp(z_k - m))."
+    ),
+    "bits_conversion_inverted": (
+        "Your conversion goes the wrong way: it multiplies by ln 2 (or divides by log2 e) "
+        "and makes the number smaller. A nat is the larger unit, 1 nat = 1 / ln 2, about "
+        "1.443 bits, so the same loss counts more bits than nats: J nats = J / ln 2 bits "
+        "= -log2 a_y."
+    ),
 }
 
 CODES = tuple(EXPLANATIONS)

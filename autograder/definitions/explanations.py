@@ -35,6 +35,23 @@ EXPLANATIONS = {
         "The cross-entropy with the normalised target has the same floor divided by n, log n, "
         "its entropy: what the sum adds is the factor n, the weight of the sample."
     ),
+    "l1_dataset_nll": (
+        "-log L = sum_i -log a_(i, y_i): about 3.011 nats for the four samples of section 3, "
+        "whose likelihood is about 0.049; their mean loss J is that sum divided by 4. The "
+        "logarithm turns the product into a sum, and a sum of -log a_(i, y_i) never "
+        "underflows: 2000 samples with a_(i, y_i) near e^-1 have a likelihood near e^-2000, "
+        "0 in float64, but a negative log-likelihood near 2000. Each term, computed as "
+        "-z_(i, y_i) + m_i + log sum_k exp(z_(i, k) - m_i) with m_i the largest logit of row "
+        "i, stays finite where a_(i, y_i) itself is 0. The same model maximises L and "
+        "minimises the sum, and the mean: maximum likelihood is minimum cross-entropy."
+    ),
+    "l1_nats_to_bits": (
+        "J / ln 2, that is J times log2 e, about 1.443 J: ln 8 nats are 3 bits, the loss of a "
+        "uniform guess among 8 classes. A nat is the larger unit (the surprise of an outcome "
+        "of probability 1/e, against 1/2 for a bit), so the same loss counts more bits than "
+        "nats; J / ln 2 = -log a_y / ln 2 = -log2 a_y. Dividing a NumPy array divides every "
+        "entry, so the same line converts one loss or many."
+    ),
     # Lesson 2: the gradient in SymPy.
     "l2_gradient_sum": (
         "The entries are a_k - Y_k. The probabilities sum to one and the one-hot vector has a "

@@ -27,7 +27,7 @@ LESSON = "lesson1_softmax_loss"
 DUE = "2024-03-01 17:00:00 UTC"
 DUE_TIME = datetime.datetime(2024, 3, 1, 17, 0)
 
-# The custom plugin a course may keep next to its nbgrader_config.py: 4 points per started
+# The custom plugin a course may keep next to its nbgrader_config.py: 6 points per started
 # day late (more than a notebook's score after two days: nbgrader caps it at the score).
 CUSTOM_PLUGIN = """
 from nbgrader.plugins import LateSubmissionPlugin
@@ -36,7 +36,7 @@ from nbgrader.plugins import LateSubmissionPlugin
 class PerDayPenalty(LateSubmissionPlugin):
     def late_submission_penalty(self, student_id, score, total_seconds_late):
         started_days = -(-total_seconds_late // 86400)
-        return 4.0 * started_days
+        return 6.0 * started_days
 """
 
 
@@ -71,7 +71,7 @@ def source_notebook():
 
 
 def partial_notebook():
-    """The reference answers with two of the three understanding answers wrong (5 of 7)."""
+    """The reference answers with two of the three understanding answers wrong (8 of 10)."""
     notebook = source_notebook()
     for cell in notebook["cells"]:
         if cell["metadata"].get("nbgrader", {}).get("grade_id") == "l1-understanding-solution":
@@ -193,11 +193,11 @@ def assert_same_as_stock(policy, course, results):
 def test_the_zero_policy_matches_stock_autograde(stock):
     results = stock["zero"]
     # The scratch course did what the cases say under stock nbgrader.
-    assert results["ontime"] == (7.0, None, 0)
-    assert results["cet_late"] == (7.0, 7.0, 1800.0)
+    assert results["ontime"] == (10.0, None, 0)
+    assert results["cet_late"] == (10.0, 10.0, 1800.0)
     assert results["extended"][1] is None
-    assert results["late_extension"][1:] == (7.0, 2 * 86400.0)
-    assert results["late_partial"] == (5.0, 5.0, 10 * 3600.0)
+    assert results["late_extension"][1:] == (10.0, 2 * 86400.0)
+    assert results["late_partial"] == (8.0, 8.0, 10 * 3600.0)
     assert results["nostamp"][1] is None
     assert_same_as_stock(stock["zero_policy"], stock["course"], results)
 
@@ -213,9 +213,9 @@ def test_scores_are_those_of_nbgrader_export(stock):
 
 def test_a_custom_plugin_class_and_a_manual_grade_match_stock_autograde(stock):
     results = stock["plugin"]
-    # Two days late: 8 points capped at the score; a manual point raised 5 to 6.
-    assert results["late_extension"] == (7.0, 7.0, 2 * 86400.0)
-    assert results["late_partial"] == (6.0, 4.0, 10 * 3600.0)
+    # Two days late: 12 points capped at the score; a manual point raised 8 to 9.
+    assert results["late_extension"] == (10.0, 10.0, 2 * 86400.0)
+    assert results["late_partial"] == (9.0, 6.0, 10 * 3600.0)
     assert stock["plugin_policy"].method == "course_late.PerDayPenalty"
     assert_same_as_stock(stock["plugin_policy"], stock["course"], results)
 
@@ -230,13 +230,13 @@ def test_a_policy_read_after_stock_autograde_gives_the_same_answers(stock):
 def test_the_notes_say_what_happened(stock):
     policy, course = stock["zero_policy"], stock["course"]
 
-    def note(student, score=7.0):
+    def note(student, score=10.0):
         return policy.assess(student, LESSON, course / "submitted" / student / LESSON, score).note
 
     assert note("ontime") == "submitted on time (due 2024-03-01 17:00 UTC)"
     assert note("cet_late") == (
         "submitted 30 min late (due 2024-03-01 17:00 UTC, submitted 2024-03-01 17:30 UTC); "
-        "the course's late policy (zero) gives 0 of 7"
+        "the course's late policy (zero) gives 0 of 10"
     )
     assert note("extended") == (
         "submitted 30.0 h after the due date (2024-03-01 17:00 UTC), within the extension "
