@@ -108,8 +108,7 @@ class EntryExpressionTest(ExpressionTest):
         size = super().expected(case).size
         if value.size != size:
             return False, (
-                f"the answer has {value.size} entries, expected {size}: "
-                f"{_entries_sentence(size)}"
+                f"the answer has {value.size} entries, expected {size}: {_entries_sentence(size)}"
             )
         chosen = value.reshape(-1)[list(entries)]
         passed, problem = super().compare(case, {"value": chosen})
