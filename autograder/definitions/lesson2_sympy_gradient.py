@@ -215,6 +215,10 @@ def _grad_in_a_missing_true_class_term():
     return list(_a())
 
 
+def _grad_in_a_true_class_only():
+    return [g if k == TRUE_CLASS - 1 else 0 for k, g in enumerate(_grad_in_a())]
+
+
 def _grad_in_a_sigmoid_derivative():
     return [a_k * (1 - a_k) for a_k in _a()]
 
@@ -579,6 +583,7 @@ TESTS = [
         misconceptions={
             "sign_flipped": _grad_in_a_sign_flipped,
             "missing_true_class_term": _grad_in_a_missing_true_class_term,
+            "true_class_only": _grad_in_a_true_class_only,
             "sigmoid_derivative": _grad_in_a_sigmoid_derivative,
             "derivative_wrt_probability": _grad_in_a_derivative_wrt_probability,
         },
