@@ -105,6 +105,30 @@ EXPLANATIONS = {
         "1.443 bits, so the same loss counts more bits than nats: J nats = J / ln 2 bits "
         "= -log2 a_y."
     ),
+    # Lesson 2 (and loss_sign_flipped above): soft targets and the softmax Jacobian.
+    "targets_assumed_normalised": (
+        "Your gradient is a_k - t_k, which holds only when the targets sum to one. The "
+        "exercise asks for any targets: differentiating -t_k log a_k = -t_k z_k + t_k "
+        "log(sum_j exp z_j) gives -t_n from the first part and t_k a_n from the second for "
+        "every k, so dJ/dz_n = a_n sum_k t_k - t_n. Keep the factor sum_k t_k."
+    ),
+    "jacobian_missing_diagonal": (
+        "Your softmax Jacobian is -a a^T, without the diag(a) term: the quotient rule gives "
+        "da_i/dz_k = a_i [i = k] - a_i a_k, and the first part, present only on the diagonal, "
+        "is what gives the true class its -1 in the chain rule. Without it the chain rule "
+        "returns a instead of a - onehot(y)."
+    ),
+    "jacobian_diagonal_only": (
+        "Your softmax Jacobian is diagonal, a_k (1 - a_k): each probability differentiated by "
+        "its own logit only, as for a sigmoid. Every a_i shares the denominator sum_j exp z_j, "
+        "so it also depends on every other logit: da_i/dz_k = -a_i a_k off the diagonal. "
+        "Without those entries the chain rule gives the other classes a zero gradient."
+    ),
+    "jacobian_outer_sign": (
+        "The a_i a_k term of your softmax Jacobian has the wrong sign. Raising another logit "
+        "z_k makes the denominator sum_j exp z_j larger and so lowers a_i: da_i/dz_k = "
+        "-a_i a_k for i != k, and the matrix is diag(a) - a a^T."
+    ),
 }
 
 CODES = tuple(EXPLANATIONS)

@@ -144,3 +144,51 @@ def test_expressions_in_unknown_symbols_are_wrong_not_crashes():
 def test_an_answer_still_none_is_an_unfilled_exercise(test_id):
     with pytest.raises(NotImplementedError, match="not answered yet"):
         check(test_id, None)
+
+
+def _probabilities_in_z():
+    return sp.Matrix([sp.exp(z) for z in (z1, z2, z3)]) / DENOMINATOR
+
+
+def test_the_jacobian_scores_its_diagonal_and_off_diagonal_apart():
+    a = _probabilities_in_z()
+    assert run("l2_softmax_jacobian", a.jacobian([z1, z2, z3])).points == 2
+    # The Jacobian is symmetric: its transpose is as right.
+    assert run("l2_softmax_jacobian", (sp.diag(*a) - a * a.T).T).points == 2
+    result = run("l2_softmax_jacobian", -a * a.T)
+    assert result.points == 1
+    assert result.misconceptions == ["jacobian_missing_diagonal"]
+    assert [e["name"] for e in result.requirements if e["points"] < e["max_points"]] == ["diagonal"]
+
+
+def test_an_answer_with_the_wrong_number_of_entries_says_what_is_asked():
+    a = _probabilities_in_z()
+    result = get_test("l2_softmax_jacobian").run_in_process(list(a))
+    assert result.points == 0
+    assert "the answer has 3 entries, expected 9: a 3 x 3 Matrix" in result.message
+
+
+def test_public_feedback_names_the_wrong_entries_as_the_question_numbers_them():
+    result = get_test("l2_grad_k3").run_in_process(list(_probabilities_in_z()))
+    assert "entry 3 expected" in result.message
+    assert "entry 1 expected" not in result.message
+
+
+def test_soft_targets_summing_to_one_earn_their_share_of_a_minus_t():
+    result = run("l2_grad_soft_in_a", [a1 - t1, a2 - t2, a3 - t3])
+    assert result.points == pytest.approx(0.4 * 2)
+    assert result.misconceptions == ["targets_assumed_normalised"]
+
+
+def test_the_chain_rule_is_graded_for_every_label_and_number_of_classes():
+    def chain_rule(z, y):
+        a = np.exp(z - z.max())
+        a /= a.sum()
+        dJ_da = np.zeros_like(a)
+        dJ_da[y] = -1 / a[y]
+        return (np.diag(a) - np.outer(a, a)).T @ dJ_da
+
+    assert run("l2_grad_via_jacobian", chain_rule).passed
+    labels = {case.args[1] for case in get_test("l2_grad_via_jacobian").cases()}
+    sizes = {case.args[0].size for case in get_test("l2_grad_via_jacobian").cases()}
+    assert labels >= {0, 1, 2} and sizes >= {2, 3, 5}
