@@ -23,6 +23,16 @@ DESIGN_CODES = {
     "missing_log",
     "uses_reference",
 }
+#: The codes of lesson 5: the weight gradient, the SGD step and the training loop.
+LESSON5_CODES = {
+    "transposed_shape",
+    "missing_bias_grad",
+    "lr_sign",
+    "l2_missing",
+    "l2_on_bias",
+    "full_batch_epoch",
+    "first_batch_only",
+}
 
 LESSON3_PROBES = [
     (test_id, code)
@@ -35,7 +45,7 @@ PROBE_IDS = [f"{test_id}-{code}" for test_id, code in LESSON3_PROBES]
 
 
 def test_every_design_code_has_an_explanation():
-    assert set(mc.CODES) == DESIGN_CODES
+    assert set(mc.CODES) == DESIGN_CODES | LESSON5_CODES
     for code in mc.CODES:
         text = mc.explain(code)
         assert len(text) > 60 and text.endswith(".")

@@ -323,15 +323,15 @@ def weight_gradient(X, y, W, b):
     ),
     Variant(
         test="l5_weight_gradient",
-        slip="divided by the number of features",
+        slip="averaged twice",
         source=_SOFTMAX
         + """
 def weight_gradient(X, y, W, b):
-    G = softmax(X @ W + b)
-    G[np.arange(len(y)), y] -= 1.0
-    return X.T @ G / X.shape[1]
+    N = X.shape[0]
+    G = (softmax(X @ W + b) - np.eye(W.shape[1])[y]) / N
+    return X.T @ G / N
 """,
-        loses=_ALL,
+        loses=("values",),
     ),
     Variant(
         test="l5_weight_gradient",
@@ -1324,7 +1324,10 @@ def weight_gradient_shape(n_samples, n_features, n_classes):
     Variant(
         test="l5_bias_gradient_sum",
         slip="correct: computed, rounding left in",
-        source="bias_gradient_sum = float(np.sum(np.array([0.1, 0.2, 0.3]) - np.array([0, 0, 0.6])))\n",
+        source="""
+a = np.array([0.2, 0.3, 0.5])  # the probabilities of one sample
+bias_gradient_sum = float(np.sum(a - np.array([0.0, 0.0, 1.0]) + a - np.array([0.0, 1.0, 0.0])))
+""",
     ),
     Variant(
         test="l5_bias_gradient_sum",
