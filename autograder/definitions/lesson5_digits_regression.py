@@ -191,8 +191,22 @@ def _hidden_single_samples(rng):
     ]
 
 
-#: The requirements both gradient tests share: a batch of samples, and a single sample.
+#: How feedback names a swapped shape (in the words of the logits), and what dJ/dW needs.
+_LOGIT_AXES = "rows are samples and columns are classes"
+_WEIGHT_AXES = "dJ/dW has the shape of W, a row per feature and a column per class"
+
+
+@dataclass(frozen=True, kw_only=True)
+class WeightGradientTest(FunctionTest):
+    r"""The test of ``weight_gradient``: a swapped shape is told in the words of ``W``."""
+
+    def compare(self, case, answer):
+        passed, problem = super().compare(case, answer)
+        return passed, problem.replace(_LOGIT_AXES, _WEIGHT_AXES)
+
+
 def _gradient_requirements(formula):
+    # The requirements both gradient tests share: a batch of samples, and a single sample.
     return (
         Requirement(
             "values",
@@ -286,7 +300,7 @@ def _hidden_steps(rng):
     # No penalty (l2 = 0): the descent step itself, on W and on b.
     cases = []
     for _ in range(4):
-        n_samples, n_features, n_classes = _distinct_sizes(rng)
+        _, n_features, n_classes = _distinct_sizes(rng)
         problem = _problem(rng, int(rng.integers(2, 33)), n_features, n_classes, scale=2.0)
         cases.append((*problem, _rates(rng)[0], 0.0))
     X, y, W, _ = _digits_problem(rng, int(rng.integers(10, 60)))
@@ -617,7 +631,7 @@ def _hidden_initial_absent(rng):
 _QUESTION_TOLERANCE = {"rtol": PRECISION["rtol"], "atol": PRECISION["atol"]}
 
 TESTS = [
-    FunctionTest(
+    WeightGradientTest(
         id="l5_weight_gradient",
         lesson=LESSON,
         name="weight_gradient",

@@ -319,3 +319,13 @@ def test_a_probe_answer_is_diagnosed_as_its_own_code_only(test_id, code):
     result = test.run_in_process(student, hidden=True, secret=SECRETS[0])
     assert result.points < result.max_points
     assert result.misconceptions == [code], result.message
+
+
+def test_a_transposed_weight_gradient_is_told_in_the_words_of_W():
+    def transposed(X, y, W, b):
+        return (softmax(X @ W + b) - _onehot(y, W.shape[1])).T @ X / len(y)
+
+    result = definitions.get_test("l5_weight_gradient").run_in_process(transposed)
+    assert "dJ/dW has the shape of W" in result.message
+    assert "rows are samples" not in result.message
+    assert result.misconceptions == ["transposed_shape"]
