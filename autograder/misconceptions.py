@@ -74,6 +74,45 @@ EXPLANATIONS = {
         "Your loss uses a_y (or 1 - a_y) without the log. The cross-entropy of one sample is "
         "-log a_y: it grows without bound as a_y -> 0 and its gradient is a - onehot(y)."
     ),
+    # Lesson 5: softmax regression (the weight gradient, the SGD step and the training loop).
+    "transposed_shape": (
+        "Your dJ/dW is transposed: (A - Y)^T X, or the right product turned with .T, has shape "
+        "(K, D). The gradient has one entry per weight, so it has the shape of W, (D, K): "
+        "X^T (A - Y) / N, where X^T of shape (D, N) meets A - Y of shape (N, K) and the N "
+        "samples are summed over."
+    ),
+    "missing_bias_grad": (
+        "Your step leaves the biases b as they were: only W moves. The biases are parameters "
+        "of the model too, and each step moves them by -lr dJ/db, the mean over the batch of "
+        "a_i - Y_i times -lr."
+    ),
+    "lr_sign": (
+        "Your step goes up the gradient: W + lr (dJ/dW + l2 W) is gradient ascent, and it "
+        "raises the loss. Descent subtracts the gradient: W - lr (dJ/dW + l2 W) and "
+        "b - lr dJ/db, with lr > 0."
+    ),
+    "l2_missing": (
+        "Your step has no L2 penalty: W moves by -lr dJ/dW alone. The penalty "
+        "(l2 / 2) ||W||^2 adds its gradient l2 W to the weight gradient, so the step is "
+        "W - lr (dJ/dW + l2 W)."
+    ),
+    "l2_on_bias": (
+        "Your step penalises the biases too, b - lr (dJ/db + l2 b). The penalty is on the "
+        "weights only: the biases shift the logits, they do not scale them, so b moves by "
+        "-lr dJ/db alone."
+    ),
+    "full_batch_epoch": (
+        "Your loop takes one step per epoch on all the samples at once, which is full-batch "
+        "descent. Mini-batch SGD takes one step per batch: shuffle, then step on samples "
+        "0 to B - 1 of the shuffled order, then B to 2B - 1, and so on to the last, smaller "
+        "batch, about N / B steps per epoch."
+    ),
+    "first_batch_only": (
+        "Your loop steps on the first mini-batch only (in each epoch, or once in all), so the "
+        "other samples never reach the model: a break or return inside the loop over the "
+        "batches, or a batch taken without moving along. Each epoch takes every batch in turn, "
+        "starting at 0, B, 2B, ... up to N."
+    ),
     "uses_reference": (
         "Your code calls a function this lesson asks you to write yourself (ce_lib's "
         "reference or a library such as scipy.special). The call was blocked; write the "

@@ -97,7 +97,9 @@ EXPLANATIONS = {
     "l5_initial_loss": (
         "log K, whatever the data: about 2.302585 for the 10 digits. Zero weights and biases "
         "give equal logits, so a_k = 1/K for every sample and class, and every sample's loss "
-        "is -log(1/K). A first loss far from log K points to a bug or a bad initialisation."
+        "is -log(1/K). K is the number of classes of the model, n_classes, also when some "
+        "class has no sample in y: counting the labels gives a smaller K. A first loss far "
+        "from log K points to a bug or a bad initialisation."
     ),
     # Lesson 6: beyond one-hot targets.
     "l6_smoothed_gap": (

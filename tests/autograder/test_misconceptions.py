@@ -30,6 +30,16 @@ LESSON1_CODES = {
     "max_not_added_back",
     "bits_conversion_inverted",
 }
+#: The codes of lesson 5: the weight gradient, the SGD step and the training loop.
+LESSON5_CODES = {
+    "transposed_shape",
+    "missing_bias_grad",
+    "lr_sign",
+    "l2_missing",
+    "l2_on_bias",
+    "full_batch_epoch",
+    "first_batch_only",
+}
 
 LESSON3_PROBES = [
     (test_id, code)
@@ -42,7 +52,7 @@ PROBE_IDS = [f"{test_id}-{code}" for test_id, code in LESSON3_PROBES]
 
 
 def test_every_design_code_has_an_explanation():
-    assert DESIGN_CODES | LESSON1_CODES <= set(mc.CODES)
+    assert DESIGN_CODES | LESSON1_CODES | LESSON5_CODES <= set(mc.CODES)
     for code in mc.CODES:
         text = mc.explain(code)
         assert len(text) > 60 and text.endswith(".")
