@@ -238,8 +238,8 @@ def _public_entropy_zeros(rng):
 
 
 def _hidden_entropy_zeros(rng):
-    cases = [(_with_zeros(rng, int(rng.integers(3, 11))),) for _ in range(3)]
-    return cases + [(_one_hot_row(rng, int(rng.integers(2, 11))),)]
+    # No one-hot target here: its entropy 0 is what a blank answer returns.
+    return [(_with_zeros(rng, int(rng.integers(3, 11))),) for _ in range(4)]
 
 
 def _reference_kl(t, z):
@@ -643,9 +643,19 @@ def _hidden_temperature_one(rng):
 
 
 def _large_temperature(rng, n_samples, n_classes):
-    # z / T spans -1000 to 1000 at T = 0.5.
-    z = 0.5 * _large_logits(rng, n_samples, n_classes)
-    return z, _labels_off_the_maximum(rng, z), 0.5
+    # z / T spans -1000 to 1000 at T = 0.5, with a runner-up within 3 of the largest scaled
+    # logit: softmax(z / T) and softmax(z) then differ although both are nearly one-hot.
+    T = 0.5
+    u = _large_logits(rng, n_samples, n_classes)
+    for row in u:
+        top = int(np.argmax(row))
+        runner_up = int(rng.choice(np.delete(np.arange(n_classes), top)))
+        row[runner_up] = row[top] - rng.uniform(0.5, 3.0)
+        row[int(rng.choice(np.delete(np.arange(n_classes), [top, runner_up])))] = rng.uniform(
+            -300.0, 300.0
+        )
+    z = T * u
+    return z, _labels_off_the_maximum(rng, z), T
 
 
 def _public_temperature_large(rng):
@@ -653,7 +663,10 @@ def _public_temperature_large(rng):
 
 
 def _hidden_temperature_large(rng):
-    return [_large_temperature(rng, *_sizes(rng)) for _ in range(2)]
+    # At least 3 classes: one logit besides the top two keeps a finite exp.
+    return [
+        _large_temperature(rng, int(rng.integers(2, 9)), int(rng.integers(3, 8))) for _ in range(2)
+    ]
 
 
 # ------------------------------------------------------------ check your understanding
