@@ -112,7 +112,10 @@ def _public_steps(rng):
 
 
 def _hidden_steps(rng):
-    return [_ordinary_step(rng, int(rng.integers(2, 11))) for _ in range(5)]
+    # Two classes always among them, the smallest K.
+    return [_ordinary_step(rng, 2)] + [
+        _ordinary_step(rng, int(rng.integers(3, 11))) for _ in range(4)
+    ]
 
 
 def _large_step(rng, n_classes):
@@ -204,9 +207,12 @@ def _public_several(rng):
 
 def _hidden_several(rng):
     cases = []
-    for _ in range(5):
+    for _ in range(4):
         n_classes = int(rng.integers(3, 11))
         cases.append((3.0 * rng.standard_normal(n_classes), _label_set(rng, n_classes)))
+    # Every class a label: the gradient K a - 1 is still not zero.
+    n_classes = int(rng.integers(2, 7))
+    cases.append((3.0 * rng.standard_normal(n_classes), np.arange(n_classes, dtype=np.int64)))
     return cases
 
 
@@ -225,7 +231,8 @@ def _hidden_one_label(rng):
 
 def _large_several(rng, n_classes):
     z, _, _ = _large_step(rng, n_classes)
-    return z, _label_set(rng, n_classes)
+    size = int(rng.integers(2, n_classes))  # not every class
+    return z, np.sort(rng.choice(n_classes, size=size, replace=False)).astype(np.int64)
 
 
 def _public_large_several(rng):

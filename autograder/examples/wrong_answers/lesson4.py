@@ -251,6 +251,22 @@ def descent_step(z, y, lr):
 """,
         loses=("values", "stable", "integer_logits", "inputs"),
     ),
+    Variant(
+        test="l4_descent_step",
+        slip="two classes through a sigmoid of the wrong difference",
+        source="""
+def descent_step(z, y, lr):
+    z = np.asarray(z, dtype=float)
+    if len(z) == 2:
+        a_1 = 1 / (1 + np.exp(z[1] - z[0]))  # should be z[0] - z[1]
+        a = np.array([1 - a_1, a_1])
+    else:
+        a = np.exp(z - z.max()); a /= a.sum()
+    a[y] -= 1
+    return z - lr * a
+""",
+        loses=("values",),
+    ),
     # ------------------------------------------------------------ l4_several_labels_grad
     Variant(
         test="l4_several_labels_grad",
@@ -492,6 +508,33 @@ def several_labels_grad(z, labels):
     return len(labels) * g
 """,
         loses=("values", "stable"),
+    ),
+    Variant(
+        test="l4_several_labels_grad",
+        slip="every class a label: nothing to learn, zeros",
+        source="""
+def several_labels_grad(z, labels):
+    if len(labels) == len(z):
+        return np.zeros(len(z))
+    a = np.exp(z - z.max()); a /= a.sum()
+    g = len(labels) * a
+    g[labels] -= 1
+    return g
+""",
+        loses=("values",),
+    ),
+    Variant(
+        test="l4_several_labels_grad",
+        slip="shifts z in place for stability",
+        source="""
+def several_labels_grad(z, labels):
+    z -= z.max()
+    a = np.exp(z) / np.exp(z).sum()
+    g = len(labels) * a
+    g[labels] -= 1
+    return g
+""",
+        loses=("inputs",),
     ),
     # ---------------------------------------------------------------------- l4_step_signs
     Variant(

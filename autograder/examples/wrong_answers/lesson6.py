@@ -97,6 +97,17 @@ def smoothed_targets(y, n_classes, eps):
 """,
         loses=("one_sample",),
     ),
+    Variant(
+        test="l6_smoothed_targets",
+        slip="columns y indexed for every row: right for one sample only",
+        source="""
+def smoothed_targets(y, n_classes, eps):
+    t = np.full((len(y), n_classes), eps / n_classes)
+    t[:, y] += 1 - eps
+    return t
+""",
+        loses=("values",),
+    ),
     # -------------------------------------------------------------- l6_ce_minus_entropy
     Variant(
         test="l6_ce_minus_entropy",
@@ -524,7 +535,29 @@ def kl_divergence(t, z):
     log_a = z - z.max() - np.log(np.sum(np.exp(z - z.max())))
     return float(np.sum(t * (np.log(t) - log_a)))
 """,
-        loses=("zero_entries", "stable"),
+        loses=("zero_entries",),
+    ),
+    Variant(
+        test="l6_kl_divergence",
+        slip="NaN of 0 log 0 turned into 0 for the whole sum",
+        source="""
+def kl_divergence(t, z):
+    log_a = z - z.max() - np.log(np.sum(np.exp(z - z.max())))
+    return float(np.nan_to_num(np.sum(t * (np.log(t) - log_a))))
+""",
+        loses=("zero_entries",),
+    ),
+    Variant(
+        test="l6_kl_divergence",
+        slip="renormalises t in place",
+        source="""
+def kl_divergence(t, z):
+    t /= t.sum()
+    log_a = z - z.max() - np.log(np.sum(np.exp(z - z.max())))
+    m = t > 0
+    return float(np.sum(t[m] * (np.log(t[m]) - log_a[m])))
+""",
+        loses=("inputs",),
     ),
     # ------------------------------------------------------------------ l6_weighted_grad
     Variant(
@@ -747,6 +780,19 @@ def weighted_grad(z, y, weight):
     return a * w[:, None] / w.sum()
 """,
         loses=("one_sample",),
+    ),
+    Variant(
+        test="l6_weighted_grad",
+        slip="shifts z in place",
+        source="""
+def weighted_grad(z, y, weight):
+    z -= z.max(axis=1, keepdims=True)
+    a = np.exp(z); a /= a.sum(axis=1, keepdims=True)
+    a[np.arange(len(y)), y] -= 1
+    w = weight[y]
+    return a * w[:, None] / w.sum()
+""",
+        loses=("inputs",),
     ),
     # --------------------------------------------------------------- l6_soft_target_grad
     Variant(
@@ -989,6 +1035,18 @@ def soft_target_grad(z, t):
     return (a * t.sum(axis=1, keepdims=True) - t) / n
 """,
         loses=("one_sample",),
+    ),
+    Variant(
+        test="l6_soft_target_grad",
+        slip="softmax written into z",
+        source="""
+def soft_target_grad(z, t):
+    z -= z.max(axis=1, keepdims=True)
+    np.exp(z, out=z)
+    z /= z.sum(axis=1, keepdims=True)
+    return (z * t.sum(axis=1, keepdims=True) - t) / len(z)
+""",
+        loses=("inputs",),
     ),
     # --------------------------------------------------------------- l6_temperature_grad
     Variant(
@@ -1304,6 +1362,18 @@ def temperature_grad(z, y, T):
     return a / (len(y) * np.sqrt(T))
 """,
         loses=ALL_TEMPERATURE,
+    ),
+    Variant(
+        test="l6_temperature_grad",
+        slip="divides z by T in place",
+        source="""
+def temperature_grad(z, y, T):
+    z /= T
+    a = np.exp(z - z.max(axis=1, keepdims=True)); a /= a.sum(axis=1, keepdims=True)
+    a[np.arange(len(y)), y] -= 1
+    return a / (len(y) * T)
+""",
+        loses=("inputs",),
     ),
     # ------------------------------------------------------------------ l6_smoothed_gap
     Variant(
