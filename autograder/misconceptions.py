@@ -127,7 +127,8 @@ EXPLANATIONS = {
     ),
     "wrong_log_base": (
         "Your answer uses the logarithm to base 2 or 10 where the natural logarithm is "
-        "asked: the course measures losses in nats, with np.log (ln). np.log2 gives bits "
+        "asked: the course measures losses, entropies and divergences in nats, with np.log "
+        "(sympy.log). np.log2 gives bits "
         "and np.log10 decimal digits; mixed into the log-sum-exp form it is wrong in any "
         "unit, because log(exp(z_y)) = z_y holds for ln only. A loss J in nats is "
         "J / ln 2 bits."
@@ -145,12 +146,6 @@ EXPLANATIONS = {
         "= -log2 a_y."
     ),
     # Lesson 2 (and loss_sign_flipped above): soft targets and the softmax Jacobian.
-    "targets_assumed_normalised": (
-        "Your gradient is a_k - t_k, which holds only when the targets sum to one. The "
-        "exercise asks for any targets: differentiating -t_k log a_k = -t_k z_k + t_k "
-        "log(sum_j exp z_j) gives -t_n from the first part and t_k a_n from the second for "
-        "every k, so dJ/dz_n = a_n sum_k t_k - t_n. Keep the factor sum_k t_k."
-    ),
     "jacobian_missing_diagonal": (
         "Your softmax Jacobian is -a a^T, without the diag(a) term: the quotient rule gives "
         "da_i/dz_k = a_i [i = k] - a_i a_k, and the first part, present only on the diagonal, "
@@ -167,6 +162,69 @@ EXPLANATIONS = {
         "The a_i a_k term of your softmax Jacobian has the wrong sign. Raising another logit "
         "z_k makes the denominator sum_j exp z_j larger and so lowers a_i: da_i/dz_k = "
         "-a_i a_k for i != k, and the matrix is diag(a) - a a^T."
+    ),
+    # Lessons 4 and 6: several labels, soft targets, smoothing, weights, temperature, KL.
+    "missing_target_sum": (
+        "Your gradient is a - t (a - 1_L for several labels), which holds only when the target "
+        "sums to one. In -sum_k t_k log a_k = -sum_k t_k z_k + (sum_k t_k) log sum_j exp z_j "
+        "the log-sum-exp term is counted sum_k t_k times (|L| times for |L| labels), so the "
+        "gradient is a sum_k t_k - t, and a label's entry |L| a_k - 1 turns positive at "
+        "a_k = 1/|L|."
+    ),
+    "target_normalised": (
+        "Your gradient is that of the normalised target t / sum_k t_k (1_L / |L| for several "
+        "labels): a - t / sum(t). The loss asked for uses t as given, and it is sum_k t_k times "
+        "the loss of the normalised target, so its gradient is a sum_k t_k - t (|L| a - 1_L)."
+    ),
+    "favourite_raised": (
+        "Your signs raise the class with the largest logit and lower the others. A descent "
+        "step follows the label, not the model's preference: z_y rises by lr (1 - a_y) > 0 "
+        "and every other logit falls by lr a_n > 0, the model's favourite included."
+    ),
+    "smoothing_own_class": (
+        "Your smoothing does not give the label its own share eps / K: it spreads eps over the "
+        "K - 1 other classes (t_n = eps / (K - 1), t_y = 1 - eps), or keeps t_y = 1 - eps. "
+        "The lesson's label smoothing (and PyTorch's) spreads eps evenly over all K classes, "
+        "the label included: t_y = 1 - eps + eps / K and t_n = eps / K."
+    ),
+    "weighted_mean_by_n": (
+        "Your weighted gradient divides by the batch size N instead of the total weight "
+        "sum_i w_(y_i) of the batch's labels. The weighted mean is "
+        "sum_i w_(y_i) l_i / sum_i w_(y_i), so row i of the gradient is "
+        "w_(y_i) (a_i - onehot(y_i)) / sum_j w_(y_j); equal weights give back the plain mean."
+    ),
+    "weight_per_column": (
+        "Your weights scale the columns of the gradient (g * weight multiplies class k's "
+        "entry of every row by w_k). A class weight belongs to the sample's label: row i is "
+        "scaled by w_(y_i) as a whole, weight[y][:, None], so every entry of a sample keeps "
+        "the sign lesson 4 found."
+    ),
+    "missing_temperature_factor": (
+        "Your gradient is softmax(z / T) - onehot(y) without the factor 1/T. The loss depends "
+        "on z through u = z / T, and the chain rule multiplies by du/dz = 1/T: the gradient "
+        "is (softmax(z / T) - onehot(y)) / T, averaged over the batch."
+    ),
+    "temperature_squared": (
+        "Your gradient carries T^2 in the wrong place: divided by T^2, or multiplied by the T^2 "
+        "of knowledge distillation. One factor 1/T comes from the chain rule through z / T; "
+        "distillation multiplies its soft loss by T^2 to undo the 1/T^2 of two tempered "
+        "distributions, which this loss with a one-hot target does not have."
+    ),
+    "temperature_logits_not_divided": (
+        "Your gradient divides by T but takes softmax(z) of the logits themselves. The "
+        "tempered probabilities are softmax(z / T): the gradient is "
+        "(softmax(z / T) - onehot(y)) / T, averaged over the batch."
+    ),
+    "kl_swapped": (
+        "Your divergence is KL(a || t) = sum_k a_k log(a_k / t_k), with the two distributions "
+        "swapped. KL is not symmetric; the loss asks for KL(t || a) = sum_k t_k log(t_k / a_k): "
+        "the average is taken over the target t, so classes with t_k = 0 contribute nothing."
+    ),
+    "normalised_floor": (
+        "Your divergence is the whole cross-entropy -sum_k t_k log a_k: it leaves out the "
+        "entropy H(t), as if the loss could fall to 0. For a target that is not one-hot the "
+        "cross-entropy can fall only to H(t) > 0; KL(t || a) = CE(t, a) - H(t) = "
+        "sum_k t_k log(t_k / a_k) is what reaches 0 at a = t."
     ),
 }
 

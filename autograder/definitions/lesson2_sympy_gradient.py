@@ -601,7 +601,7 @@ TESTS = [
         atol=GRADIENT_ATOL,
         misconceptions={
             "sign_flipped": lambda: _soft_sign_flipped(_softmax()),
-            "targets_assumed_normalised": lambda: _soft_assumed_normalised(_softmax()),
+            "missing_target_sum": lambda: _soft_assumed_normalised(_softmax()),
             "derivative_wrt_probability": lambda: _soft_derivative_wrt_probability(_softmax()),
         },
     ),
@@ -618,7 +618,7 @@ TESTS = [
         atol=GRADIENT_ATOL,
         misconceptions={
             "sign_flipped": lambda: _soft_sign_flipped(_a()),
-            "targets_assumed_normalised": lambda: _soft_assumed_normalised(_a()),
+            "missing_target_sum": lambda: _soft_assumed_normalised(_a()),
             "derivative_wrt_probability": lambda: _soft_derivative_wrt_probability(_a()),
         },
     ),

@@ -177,7 +177,7 @@ def test_public_feedback_names_the_wrong_entries_as_the_question_numbers_them():
 def test_soft_targets_summing_to_one_earn_their_share_of_a_minus_t():
     result = run("l2_grad_soft_in_a", [a1 - t1, a2 - t2, a3 - t3])
     assert result.points == pytest.approx(0.4 * 2)
-    assert result.misconceptions == ["targets_assumed_normalised"]
+    assert result.misconceptions == ["missing_target_sum"]
 
 
 def test_the_chain_rule_is_graded_for_every_label_and_number_of_classes():

@@ -112,3 +112,47 @@ def test_soft_target_gradient_assuming_unit_sum_loses_points():
 
     result = definitions.get_test("l6_soft_target_grad").run_in_process(student)
     assert 0 < result.points < result.max_points
+
+
+@pytest.mark.parametrize("secret", SECRETS)
+def test_entropy_and_divergence_references_match_scipy(secret):
+    from scipy.stats import entropy as scipy_entropy
+
+    for case in definitions.get_test("l6_entropy").cases(hidden=True, secret=secret):
+        (t,) = case.args
+        assert definitions.get_test("l6_entropy").expected(case) == pytest.approx(
+            scipy_entropy(t), rel=1e-12, abs=1e-15
+        )
+    test = definitions.get_test("l6_kl_divergence")
+    for case in test.cases(hidden=True, secret=secret):
+        t, z = case.args
+        a = np.exp(log_softmax(z))
+        if np.all(a[t > 0] > 0):  # SciPy's KL is inf where a_k underflows
+            assert test.expected(case) == pytest.approx(scipy_entropy(t, a), rel=1e-9, abs=1e-12)
+        else:
+            assert np.isfinite(test.expected(case)) and test.expected(case) > 0
+
+
+@pytest.mark.parametrize("secret", SECRETS)
+def test_the_divergence_cases_break_what_they_claim_to(secret):
+    test = definitions.get_test("l6_kl_divergence")
+    cases = test.cases(hidden=True, secret=secret)
+    large = [case for case in cases if case.requirement == "stable"]
+    zeros = [case for case in cases if case.requirement == "zero_entries"]
+    # Each large case puts target mass on a class whose probability underflows to 0.
+    assert large and all(
+        np.any((case.args[0] > 0) & (np.exp(log_softmax(case.args[1])) == 0)) for case in large
+    )
+    assert zeros and all(np.any(case.args[0] == 0) for case in zeros)
+
+
+def test_ce_minus_entropy_reference_is_the_identity():
+    import sympy
+
+    test = definitions.get_test("l6_ce_minus_entropy")
+    t = sympy.symbols("t_1:4", positive=True)
+    a = sympy.symbols("a_1:4", positive=True)
+    entropy = -sum(t_k * sympy.log(t_k) for t_k in t)
+    cross_entropy_ta = -sum(t_k * sympy.log(a_k) for t_k, a_k in zip(t, a, strict=True))
+    difference = sympy.expand_log(cross_entropy_ta - entropy - test.reference(), force=True)
+    assert sympy.simplify(difference) == 0

@@ -375,7 +375,7 @@ GRAD_SOFT = [
         "l2_grad_soft",
         "a - t",
         SOFT_Z + "grad_soft = [sympy.exp(z) / S - t for z, t in zip(logits, targets)]\n",
-        ("targets_assumed_normalised",),
+        ("missing_target_sum",),
         ("any_targets",),
     ),
     Variant(
@@ -383,7 +383,7 @@ GRAD_SOFT = [
         "a - t, written out",
         SOFT_Z
         + "grad_soft = [sympy.exp(z1) / S - t1, sympy.exp(z2) / S - t2, sympy.exp(z3) / S - t3]\n",
-        ("targets_assumed_normalised",),
+        ("missing_target_sum",),
         ("any_targets",),
     ),
     Variant(
@@ -392,14 +392,14 @@ GRAD_SOFT = [
         SOFT_Z
         + "a = sympy.Matrix([sympy.exp(z) for z in logits]) / S\n"
         + "grad_soft = a - sympy.Matrix(targets)\n",
-        ("targets_assumed_normalised",),
+        ("missing_target_sum",),
         ("any_targets",),
     ),
     Variant(
         "l2_grad_soft",
         "t - a",
         SOFT_Z + "grad_soft = [t - sympy.exp(z) / S for z, t in zip(logits, targets)]\n",
-        ("sign_flipped", "targets_assumed_normalised"),
+        ("sign_flipped", "missing_target_sum"),
         BOTH_TARGETS,
     ),
     Variant(
@@ -491,28 +491,28 @@ GRAD_SOFT_IN_A = [
         "l2_grad_soft_in_a",
         "a - t",
         SOFT_A + "grad_soft_in_a = [a1 - t1, a2 - t2, a3 - t3]\n",
-        ("targets_assumed_normalised",),
+        ("missing_target_sum",),
         ("any_targets",),
     ),
     Variant(
         "l2_grad_soft_in_a",
         "a - t as a loop",
         SOFT_A + "grad_soft_in_a = [a - t for a, t in zip(probabilities, targets)]\n",
-        ("targets_assumed_normalised",),
+        ("missing_target_sum",),
         ("any_targets",),
     ),
     Variant(
         "l2_grad_soft_in_a",
         "a - t as a Matrix",
         SOFT_A + "grad_soft_in_a = sympy.Matrix([a1, a2, a3]) - sympy.Matrix([t1, t2, t3])\n",
-        ("targets_assumed_normalised",),
+        ("missing_target_sum",),
         ("any_targets",),
     ),
     Variant(
         "l2_grad_soft_in_a",
         "t - a",
         SOFT_A + "grad_soft_in_a = [t1 - a1, t2 - a2, t3 - a3]\n",
-        ("sign_flipped", "targets_assumed_normalised"),
+        ("sign_flipped", "missing_target_sum"),
         BOTH_TARGETS,
     ),
     Variant(
