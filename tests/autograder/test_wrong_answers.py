@@ -1,5 +1,6 @@
 """The bank of wrong answers: every variant gets exactly the score and diagnosis it must."""
 
+import numpy as np
 import pytest
 
 from autograder import definitions, misconceptions
@@ -46,6 +47,22 @@ def test_diagnosis_precision_is_total_and_recall_at_least_ninety_percent():
     assert overall["recall"] >= 0.9, table
 
 
+def test_the_bank_is_big_and_varied_enough():
+    wrong = [variant for variant in VARIANTS if not variant.correct]
+    assert len(wrong) >= 60
+    lessons = {definitions.get_test(variant.test).lesson for variant in VARIANTS}
+    assert len(lessons) == 6
+    # At least three textual variants of every probed slip, and ten slips no probe covers.
+    per_code = {}
+    for variant in wrong:
+        for code in variant.codes:
+            per_code.setdefault((variant.test, code), set()).add(variant.source)
+    thin = {key: len(sources) for key, sources in per_code.items() if len(sources) < 3}
+    assert not thin, f"probed slips with fewer than 3 variants: {thin}"
+    assert sum(1 for variant in wrong if not variant.codes) >= 10
+    assert any(variant.correct for variant in VARIANTS)
+
+
 def test_every_requirement_has_a_variant_that_skips_it_and_keeps_the_values():
     # The cases of a requirement break the answers that skip it, and only its points go.
     kept_values = {
@@ -60,10 +77,15 @@ def test_every_requirement_has_a_variant_that_skips_it_and_keeps_the_values():
         for test in definitions.tests_for_lesson(lesson):
             if len(test.stated_requirements()) < 2:
                 continue
-            for requirement in test.stated_requirements():
-                wanted = lost if requirement.name == "values" else kept_values
-                if (test.id, requirement.name) not in wanted:
-                    missing.append(f"{test.id}:{requirement.name}")
+            names = [requirement.name for requirement in test.stated_requirements()]
+            if test.inputs_share and any(
+                isinstance(argument, np.ndarray) for case in test.cases() for argument in case.args
+            ):
+                names.append("inputs")  # numbers cannot change in place; arrays can
+            for name in names:
+                wanted = lost if name == "values" else kept_values
+                if (test.id, name) not in wanted:
+                    missing.append(f"{test.id}:{name}")
     assert not missing, f"requirements no variant skips: {missing}"
 
 

@@ -519,3 +519,177 @@ def cross_entropy_grad(z, y):
 )
 
 VARIANTS = SOFTMAX + LOSS + GRADIENT
+
+# More ways to write each gradient slip, and answers that change their arguments in place.
+VARIANTS += [
+    Variant(
+        test="l3_cross_entropy_grad",
+        slip="no -1 on the true class, in a loop",
+        source="""
+def cross_entropy_grad(z, y):
+    grad = np.empty(z.shape)
+    for i in range(len(y)):
+        e = np.exp(z[i] - z[i].max())
+        grad[i] = e / e.sum()
+    return grad / len(y)
+""",
+        codes=("missing_true_class_term",),
+        loses=_EVERY_GRAD,
+    ),
+    Variant(
+        test="l3_cross_entropy_grad",
+        slip="no -1 on the true class, through log-softmax",
+        source="""
+def cross_entropy_grad(z, y):
+    shifted = z - z.max(axis=1, keepdims=True)
+    log_a = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    return np.exp(log_a) / z.shape[0]
+""",
+        codes=("missing_true_class_term",),
+        loses=_EVERY_GRAD,
+    ),
+    Variant(
+        test="l3_cross_entropy_grad",
+        slip="sign flipped, one-hot minus softmax by indexing",
+        source="""
+def cross_entropy_grad(z, y):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    grad = -e / e.sum(axis=1, keepdims=True)
+    grad[np.arange(len(y)), y] += 1
+    return grad / len(y)
+""",
+        codes=("sign_flipped",),
+        loses=_EVERY_GRAD,
+    ),
+    Variant(
+        test="l3_cross_entropy_grad",
+        slip="summed, with np.eye",
+        source="""
+def cross_entropy_grad(z, y):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True) - np.eye(z.shape[1])[y]
+""",
+        codes=("not_averaged",),
+        loses=("values", "stable", "shapes"),
+    ),
+    Variant(
+        test="l3_cross_entropy_grad",
+        slip="summed, in a loop",
+        source="""
+def cross_entropy_grad(z, y):
+    grad = np.zeros(z.shape)
+    for i, label in enumerate(y):
+        e = np.exp(z[i] - z[i].max())
+        grad[i] = e / e.sum()
+        grad[i, label] -= 1
+    return grad
+""",
+        codes=("not_averaged",),
+        loses=("values", "stable", "shapes"),
+    ),
+    Variant(
+        test="l3_cross_entropy_grad",
+        slip="sigmoid derivative, not averaged",
+        source="""
+def cross_entropy_grad(z, y):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    a = e / e.sum(axis=1, keepdims=True)
+    return a - a**2
+""",
+        codes=("sigmoid_derivative",),
+        loses=_EVERY_GRAD,
+    ),
+    Variant(
+        test="l3_cross_entropy_grad",
+        slip="sigmoid derivative, in a loop",
+        source="""
+def cross_entropy_grad(z, y):
+    out = np.zeros(z.shape)
+    for i in range(z.shape[0]):
+        e = np.exp(z[i] - np.max(z[i]))
+        a = e / np.sum(e)
+        out[i] = a * (1.0 - a)
+    return out / z.shape[0]
+""",
+        codes=("sigmoid_derivative",),
+        loses=_EVERY_GRAD,
+    ),
+    Variant(
+        test="l3_cross_entropy_grad",
+        slip="true class only, with a mask",
+        source="""
+def cross_entropy_grad(z, y):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    a = e / e.sum(axis=1, keepdims=True)
+    onehot = np.eye(z.shape[1])[y]
+    return onehot * (a - onehot) / len(y)
+""",
+        codes=("true_class_only",),
+        loses=_EVERY_GRAD,
+    ),
+    Variant(
+        test="l3_cross_entropy_grad",
+        slip="true class only, in a loop",
+        source="""
+def cross_entropy_grad(z, y):
+    grad = np.zeros(z.shape)
+    for i, label in enumerate(y):
+        e = np.exp(z[i] - z[i].max())
+        grad[i, label] = e[label] / e.sum() - 1.0
+    return grad / len(y)
+""",
+        codes=("true_class_only",),
+        loses=_EVERY_GRAD,
+    ),
+    Variant(
+        test="l3_cross_entropy_grad",
+        slip="no max shift, np.eye",
+        source="""
+def cross_entropy_grad(z, y):
+    a = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    return (a - np.eye(z.shape[1])[y]) / len(y)
+""",
+        codes=("unstable_softmax",),
+        loses=("stable",),
+    ),
+    Variant(
+        test="l3_cross_entropy_grad",
+        slip="no max shift, in a loop",
+        source="""
+def cross_entropy_grad(z, y):
+    grad = np.zeros(z.shape)
+    for i, label in enumerate(y):
+        e = np.exp(z[i])
+        grad[i] = e / e.sum()
+        grad[i, label] -= 1.0
+    return grad / len(y)
+""",
+        codes=("unstable_softmax",),
+        loses=("stable",),
+    ),
+    Variant(
+        test="l3_cross_entropy_grad",
+        slip="shifts its argument in place",
+        source="""
+def cross_entropy_grad(z, y):
+    z -= z.max(axis=1, keepdims=True)
+    np.exp(z, out=z)
+    z /= z.sum(axis=1, keepdims=True)
+    z[np.arange(len(y)), y] -= 1
+    z /= len(y)
+    return z
+""",
+        loses=("inputs",),
+    ),
+    Variant(
+        test="l3_cross_entropy",
+        slip="shifts its argument in place",
+        source="""
+def cross_entropy(z, y):
+    z -= z.max(axis=1, keepdims=True)
+    lse = np.log(np.exp(z).sum(axis=1))
+    return float(np.mean(lse - z[np.arange(len(y)), y]))
+""",
+        loses=("inputs",),
+    ),
+]

@@ -1430,3 +1430,17 @@ def initial_loss(X, y, n_classes):
 ]
 
 VARIANTS = _WEIGHT_GRADIENT + _BIAS_GRADIENT + _SGD_STEP + _TRAIN + _QUESTIONS
+
+VARIANTS.append(
+    Variant(
+        test="l5_initial_loss",
+        slip="centres the pixels in place",
+        source="""
+def initial_loss(X, y, n_classes):
+    X -= X.mean(axis=0)
+    logits = X @ np.zeros((X.shape[1], n_classes))
+    return float(np.log(np.exp(logits).sum(axis=1)).mean())
+""",
+        loses=("inputs",),
+    )
+)

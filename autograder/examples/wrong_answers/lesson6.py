@@ -1571,3 +1571,21 @@ def hot_probability(K):
         loses=("values", "inputs"),
     ),
 ]
+
+VARIANTS.append(
+    Variant(
+        test="l6_smoothed_targets",
+        slip="sorts the labels in place",
+        source="""
+def smoothed_targets(y, n_classes, eps):
+    order = np.argsort(y, kind="stable")
+    y.sort()
+    t = np.full((len(y), n_classes), eps / n_classes)
+    t[np.arange(len(y)), y] += 1 - eps
+    out = np.empty_like(t)
+    out[order] = t
+    return out
+""",
+        loses=("inputs",),
+    )
+)
