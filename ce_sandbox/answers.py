@@ -24,7 +24,10 @@ MAX_DETAIL_CHARS = 300
 
 def error_answer(exc):
     r"""Return the answer of a call that raised ``exc``: its type name and a short message."""
-    detail = str(exc)
+    try:
+        detail = str(exc)
+    except Exception:  # noqa: BLE001 - the student's exception class may fail to print itself
+        detail = "(its message could not be printed)"
     if len(detail) > MAX_DETAIL_CHARS:
         detail = detail[:MAX_DETAIL_CHARS] + "..."
     return {"error": type(exc).__name__, "detail": detail}

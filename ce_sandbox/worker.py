@@ -100,7 +100,13 @@ def _compile_cell(source, index):
 
 def short_error(exc):
     r"""Return ``"Type: message"`` of ``exc``, cut to :data:`MAX_DETAIL_CHARS`."""
-    text = f"{type(exc).__name__}: {exc}"
+    # A student's exception that cannot print itself must not stop the worker, and with it
+    # every later cell and test.
+    try:
+        message = str(exc)
+    except Exception:  # noqa: BLE001
+        message = "(its message could not be printed)"
+    text = f"{type(exc).__name__}: {message}"
     return text if len(text) <= MAX_DETAIL_CHARS else text[:MAX_DETAIL_CHARS] + "..."
 
 

@@ -32,6 +32,7 @@ from tests.autograder.test_grading import (
     _submit,
     _write,
 )
+from tests.autograder.test_grading import SOFTMAX as SOFTMAX_CELL
 
 
 @pytest.fixture
@@ -409,3 +410,32 @@ def test_a_crafted_case_label_of_a_hidden_case_is_never_shown():
     )  # fmt: skip
     message = test.run_in_process(lambda x: x, hidden=True, secret=SECRET).message
     assert "SECRET" not in message and "1 hidden case: wrong values." in message
+
+
+# --- exceptions that cannot print themselves -----------------------------------------------
+
+_OOPS = "class Oops(Exception):\n    def __str__(self):\n        raise Oops()\n"
+
+
+@pytest.mark.usefixtures("bubblewrap")
+def test_an_exception_that_cannot_print_itself_stops_neither_a_test_nor_the_notebook(
+    tmp_path, course
+):
+    # Its message was read while the worker reported it: the worker stopped, with it the
+    # notebook (raised in a cell) or the test (raised by the function), graded as not run.
+    raising = _OOPS + "def cross_entropy_grad(z, y):\n    raise Oops()\n"
+    report, tests = _graded(
+        tmp_path, course, softmax=SOFTMAX_CELL + "\n" + _OOPS + "raise Oops()\n", grad=raising
+    )
+    assert report["status"] == "graded", report["reason"]
+    assert tests["l3_softmax"]["points"] == 3.0
+    message = tests["l3_cross_entropy_grad"]["message"]
+    assert "raised Oops: (its message could not be printed)" in message
+    assert "hidden cases: raised an exception." in message
+
+
+def test_an_exception_that_cannot_print_itself_is_an_answer_in_the_notebook_too():
+    namespace = {}
+    exec(_OOPS + "def grad(z, y):\n    raise Oops()\n", namespace)  # noqa: S102
+    message = get_test("l3_cross_entropy_grad").run_in_process(namespace["grad"]).message
+    assert "raised Oops: (its message could not be printed)" in message
