@@ -415,11 +415,11 @@ def run_job(job):
                 for item in pending:
                     run["stopped"].setdefault(item["test"], str(error))
                 return run
+            errors = _clean_cell_errors(ready.get("cell_errors"))
             if first_start:
-                errors = ready.get("cell_errors") or []
-                run["cell_errors"] = [error for error in errors if isinstance(error, dict)]
+                run["cell_errors"] = errors
                 first_start = False
-            run["out_of_memory"] |= _mentions_memory_error(ready.get("cell_errors"))
+            run["out_of_memory"] |= _mentions_memory_error(errors)
             while pending:
                 item = pending.pop(0)
                 if item["test"] in run["stopped"]:
@@ -508,9 +508,28 @@ def _with_budget(limits, budget):
 
 
 def _mentions_memory_error(entries):
-    return any(
-        isinstance(entry, dict) and entry.get("error") == "MemoryError" for entry in entries or []
-    )
+    if not isinstance(entries, list):  # whatever the sandbox sent
+        return False
+    return any(isinstance(entry, dict) and entry.get("error") == "MemoryError" for entry in entries)
+
+
+def _clean_cell_errors(errors):
+    r"""Keep the well-formed cell errors of a ready message, as plain text and int cells.
+
+    The student's code can write the ready message itself: a cell that is a list (unhashable)
+    or errors that are a number made the grader stop, a grader failure instead of a grade.
+    """
+    if not isinstance(errors, list):
+        return []
+    return [
+        {
+            "cell": error.get("cell") if type(error.get("cell")) is int else None,
+            "error": student_text(error.get("error", ""), 100),
+            "detail": student_text(error.get("detail", "")),
+        }
+        for error in errors
+        if isinstance(error, dict)
+    ]
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")

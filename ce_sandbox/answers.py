@@ -22,8 +22,12 @@ from ce_sandbox.wire import NotPlainData, to_plain
 MAX_DETAIL_CHARS = 300
 
 
-def _error(exc):
-    detail = str(exc)
+def error_answer(exc):
+    r"""Return the answer of a call that raised ``exc``: its type name and a short message."""
+    try:
+        detail = str(exc)
+    except Exception:  # noqa: BLE001 - the student's exception class may fail to print itself
+        detail = "(its message could not be printed)"
     if len(detail) > MAX_DETAIL_CHARS:
         detail = detail[:MAX_DETAIL_CHARS] + "..."
     return {"error": type(exc).__name__, "detail": detail}
@@ -36,11 +40,14 @@ def _fresh(argument):
     return copy.deepcopy(argument)
 
 
-def _plain_or_none(argument):
+def _plain_or_none(argument, sent):
     try:
-        return to_plain(argument)
+        plain = to_plain(argument)
     except Exception:  # noqa: BLE001 - an argument turned into something else is "changed"
         return None
+    # An argument that grew in place (ndarray.resize) was changed: it is not sent back, so
+    # that it cannot make the answers too large for a frame and lose every answer.
+    return None if np.size(plain) > np.size(sent) else plain
 
 
 def call_function(function, cases_args, *, propagate_not_implemented=False):
@@ -56,7 +63,7 @@ def call_function(function, cases_args, *, propagate_not_implemented=False):
     """
     if not callable(function):
         problem = NotPlainData(f"expected a function, got {type(function).__name__}")
-        return [_error(problem) for _ in cases_args]
+        return [error_answer(problem) for _ in cases_args]
     answers = []
     for args in cases_args:
         given = [_fresh(argument) for argument in args]
@@ -65,10 +72,12 @@ def call_function(function, cases_args, *, propagate_not_implemented=False):
         except NotImplementedError as exc:
             if propagate_not_implemented:
                 raise
-            answer = _error(exc)
+            answer = error_answer(exc)
         except Exception as exc:  # noqa: BLE001 - any failure of student code is an answer
-            answer = _error(exc)
-        answer["args"] = [_plain_or_none(argument) for argument in given]
+            answer = error_answer(exc)
+        answer["args"] = [
+            _plain_or_none(argument, sent) for argument, sent in zip(given, args, strict=True)
+        ]
         answers.append(answer)
     return answers
 
@@ -78,7 +87,7 @@ def read_value(value):
     try:
         return [{"value": to_plain(value)}]
     except Exception as exc:  # noqa: BLE001
-        return [_error(exc)]
+        return [error_answer(exc)]
 
 
 def _flatten_expressions(expression):
@@ -144,5 +153,5 @@ def evaluate_expression_answers(expression, points):
         try:
             answers.append({"value": to_plain(evaluate_expression(expression, point))})
         except Exception as exc:  # noqa: BLE001
-            answers.append(_error(exc))
+            answers.append(error_answer(exc))
     return answers

@@ -181,7 +181,12 @@ def _array_from(spec, payload, used):
         raise WireError("array size does not match its shape")
     used.append(nbytes)
     data = np.frombuffer(payload, dtype=np.dtype(dtype), count=math.prod(shape), offset=offset)
-    return data.reshape(shape).copy()
+    try:
+        return data.reshape(shape).copy()
+    except ValueError:
+        # An empty array may declare any other dimension ([0, 2**70]): NumPy refuses it, and
+        # that refusal must be the sender's protocol error, not the receiver's crash.
+        raise WireError("malformed array shape") from None
 
 
 def write_message(stream, message):

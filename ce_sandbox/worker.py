@@ -100,7 +100,13 @@ def _compile_cell(source, index):
 
 def short_error(exc):
     r"""Return ``"Type: message"`` of ``exc``, cut to :data:`MAX_DETAIL_CHARS`."""
-    text = f"{type(exc).__name__}: {exc}"
+    # A student's exception that cannot print itself must not stop the worker, and with it
+    # every later cell and test.
+    try:
+        message = str(exc)
+    except Exception:  # noqa: BLE001
+        message = "(its message could not be printed)"
+    text = f"{type(exc).__name__}: {message}"
     return text if len(text) <= MAX_DETAIL_CHARS else text[:MAX_DETAIL_CHARS] + "..."
 
 
@@ -116,7 +122,12 @@ def _run_cells(cells, namespace):
 
 
 def _answer(request, namespace):
-    from ce_sandbox.answers import call_function, evaluate_expression_answers, read_value
+    from ce_sandbox.answers import (
+        call_function,
+        error_answer,
+        evaluate_expression_answers,
+        read_value,
+    )
 
     op = request.get("op")
     name = request.get("name")
@@ -132,7 +143,8 @@ def _answer(request, namespace):
         if op == "expression":
             return evaluate_expression_answers(obj, request["points"])
     except BaseException as exc:  # noqa: BLE001 - sys.exit and friends inside a graded call
-        return [{"error": type(exc).__name__, "detail": short_error(exc)}] * count
+        # The detail without the name: feedback reads "raised SystemExit: 3".
+        return [error_answer(exc)] * count
     return [{"error": "ProtocolError", "detail": f"unknown request {op!r}"}] * count
 
 

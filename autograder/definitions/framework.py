@@ -277,12 +277,14 @@ def _matches(value, alternative, rtol, atol):
         return False
     if value.dtype == np.bool_:
         return False
-    candidate = value.astype(np.float64)
-    if expected.shape != candidate.shape:
-        if expected.size == 1 and candidate.size == 1:
-            expected, candidate = expected.reshape(()), candidate.reshape(())
+    # The shape is checked before any conversion: a huge answer is never copied, once per
+    # probe and case.
+    if expected.shape != value.shape:
+        if expected.size == 1 and value.size == 1:
+            expected, value = expected.reshape(()), value.reshape(())
         else:
             return False
+    candidate = value.astype(np.float64)
     finite = np.isfinite(expected)
     if not np.array_equal(finite, np.isfinite(candidate)):
         return False
@@ -520,6 +522,9 @@ class _BaseTest:
                 return False, "the answer contains inf or NaN"
             bad = tuple(np.argwhere(~np.isfinite(candidate) & finite)[0])
             where = f" at {_index_text(bad)}" if candidate.ndim else ""
+            if not self.shows_expected:
+                # A NaN answer to a value question must not buy the expected value.
+                return False, f"the answer contains inf or NaN{where}"
             return False, (
                 f"the answer contains inf or NaN{where} where {expected[bad]:.6g} is expected"
             )
@@ -712,12 +717,18 @@ class _BaseTest:
             )
         for code in result.misconceptions:
             lines.append(f"  Likely misconception [{code}]: {mc.explain(code)}")
-        wrong = any(not ok for ok, _ in outcomes)
+        # Only a wrong value can be compared with a probe (an exception is no evidence).
+        wrong = any(
+            not ok and "value" in answer for answer, (ok, _) in zip(answers, outcomes, strict=True)
+        )
         if wrong and self.misconceptions and not result.misconceptions:
-            lines.append(
-                "  No misconception the grader knows reproduces these answers: compare your "
-                "values with the expected ones above."
-            )
+            if self.shows_expected:
+                lines.append(
+                    "  No misconception the grader knows reproduces these answers: compare "
+                    "your values with the expected ones above."
+                )
+            else:  # a value question shows no expected value to compare with
+                lines.append("  No misconception the grader knows reproduces this answer.")
         if note:
             lines.append(f"  {note}")
         return "\n".join(lines)
@@ -727,7 +738,10 @@ class _BaseTest:
         lines, hidden = [], {}
         for case, answer, (ok, problem) in zip(cases, answers, outcomes, strict=True):
             if name == INPUTS:
-                if not self.inputs_changed(case, answer):
+                # An answer without "args" is a call that never ran or never returned (the
+                # name is undefined or not a function, SystemExit, a malformed answer): it
+                # earns no inputs share, but nothing says its arguments changed.
+                if "args" not in answer or not self.inputs_changed(case, answer):
                     continue
                 problem = "changed its arguments in place; work on a copy or on new arrays"
             elif case.requirement != name or ok:

@@ -163,7 +163,7 @@ class Sandbox:
     >>> with Sandbox(Limits(isolation="none"), LessonView("demo", ("numpy",))) as box:
     ...     ready = box.start(["def double(z):\n    return 2 * z"])
     ...     box.request({"op": "call", "name": "double", "cases": [[2.5]]})["answers"][0]
-    {'value': array(5.)}
+    {'value': array(5.), 'args': [array(2.5)]}
     """
 
     def __init__(self, limits, view):
@@ -457,7 +457,12 @@ class Sandbox:
             return data
 
         try:
-            return read_frame(read_exactly)
+            message = read_frame(read_exactly)
+            if not isinstance(message, dict):
+                # Every message of the worker is an object; the student's code can write any
+                # frame on the pipe, and a list or a number must not reach the grader's reads.
+                raise WireError("a message that is not an object")
+            return message
         except SandboxError as error:
             if error.kind == "timeout" and self._exit_code is None:
                 self._finish(kill=True)
