@@ -15,6 +15,8 @@ from nbgrader.api import Gradebook
 from autograder import definitions
 from autograder.gradebook import GradebookWriter, generate_assignment, nbgrader_command
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 LESSON = "lesson3_implement"
 

@@ -27,6 +27,8 @@ def test_server_that_exits_is_reported_with_its_exit_code_and_log(tmp_path):
             pass
 
 
+@pytest.mark.slow
+@pytest.mark.serial
 def test_server_that_never_answers_times_out_and_is_stopped(tmp_path):
     started = []
     # The comment makes the command line unique, to find the process afterwards.
@@ -44,6 +46,7 @@ def test_server_that_never_answers_times_out_and_is_stopped(tmp_path):
     assert not _running(command)
 
 
+@pytest.mark.slow
 def test_real_jupyterlab_on_a_missing_folder_fails_clearly(tmp_path):
     with pytest.raises(LabStartupError, match="JupyterLab exited with code"):
         with running_jupyterlab(tmp_path / "no-such-folder", tmp_path / "state"):
