@@ -520,13 +520,13 @@ def test_a_generated_class_of_every_lesson_renders(tmp_path):
 
 
 def _browser_helpers():
-    from tests.browser.conftest import (
+    from tests.browser.lab_ui import CHROMIUM_ARGS
+    from tests.browser.plugin import (
         REQUIRE_ENV_VAR,
         browser_unavailable_reason,
         chromium_executable,
         screenshot_root,
     )
-    from tests.browser.lab_ui import CHROMIUM_ARGS
 
     reason = browser_unavailable_reason()
     if reason:
