@@ -48,7 +48,7 @@ def call_function(function, cases_args, *, propagate_not_implemented=False):
             if propagate_not_implemented:
                 raise
             answers.append(_error(exc))
-        except Exception as exc:  # noqa: BLE001 - any failure of student code is an answer
+        except Exception as exc:  # any failure of student code is an answer
             answers.append(_error(exc))
     return answers
 
@@ -57,7 +57,7 @@ def read_value(value):
     r"""Return the one answer of a value question."""
     try:
         return [{"value": to_plain(value)}]
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return [_error(exc)]
 
 
@@ -123,6 +123,6 @@ def evaluate_expression_answers(expression, points):
     for point in points:
         try:
             answers.append({"value": to_plain(evaluate_expression(expression, point))})
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             answers.append(_error(exc))
     return answers

@@ -18,7 +18,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.serial, pytest.mark.usefixtures("bub
 
 def _course_fingerprint():
     root = default_course_root()
-    watched = sorted((root / "solutions").rglob("*")) + [
+    watched = [
+        *sorted((root / "solutions").rglob("*")),
         root / "gradebook.db",
         root / ".ce_grade_secret",
         root / "autograded",

@@ -107,7 +107,7 @@ def test_scores_reach_the_gradebook_and_nbgrader_export(course):
 
 
 def test_autograded_notebook_carries_the_results_in_its_grade_cells(course):
-    first, *rest = definitions.tests_for_lesson(LESSON)
+    first, *_rest = definitions.tests_for_lesson(LESSON)
     points = {first.id: 1.0}
     with GradebookWriter(course) as writer:
         writer.record(report_for("ada", points), submitted_path(course))

@@ -373,7 +373,7 @@ def test_bad_arguments_are_named(course, name, value, expected):
 
 def test_a_plugin_class_that_does_not_exist_is_named(course):
     add_to_config(course, 'c.AssignLatePenalties.plugin_class = "no_such_module.Plugin"')
-    with pytest.raises(ValueError, match="AssignLatePenalties.plugin_class") as raised:
+    with pytest.raises(ValueError, match=r"AssignLatePenalties\.plugin_class") as raised:
         LatePolicy.from_course(course)
     assert "no_such_module.Plugin" in str(raised.value)
 

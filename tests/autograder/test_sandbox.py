@@ -153,7 +153,7 @@ def test_a_broken_sandbox_is_a_grader_failure(monkeypatch):
     with pytest.raises(SandboxError) as failed:
         _start(["x = 1"])
     assert failed.value.kind == "start" and failed.value.grader_failure
-    with pytest.raises(SandboxError, match="self-test|could not start"):
+    with pytest.raises(SandboxError, match=r"self-test|could not start"):
         self_test(VIEW)
 
 

@@ -33,7 +33,7 @@ def test_server_that_never_answers_times_out_and_is_stopped(tmp_path):
     started = []
     # The comment makes the command line unique, to find the process afterwards.
     command = [sys.executable, "-c", f"import time; time.sleep(600)  # {tmp_path}"]
-    with pytest.raises(LabStartupError, match="did not answer .* within 2 s"):
+    with pytest.raises(LabStartupError, match=r"did not answer .* within 2 s"):
         with running_jupyterlab(
             tmp_path, tmp_path / "state", startup_timeout=2.0, command=command
         ) as lab:

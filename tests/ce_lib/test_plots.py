@@ -8,20 +8,20 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.animation import FuncAnimation  # noqa: E402
-from matplotlib.colors import to_hex  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from PIL import Image  # noqa: E402
+import numpy as np
+import pytest
+from matplotlib.animation import FuncAnimation
+from matplotlib.colors import to_hex
+from matplotlib.figure import Figure
+from PIL import Image
 
-from ce_lib.cross_entropy import cross_entropy_grad  # noqa: E402
-from ce_lib.dynamics import (  # noqa: E402
+from ce_lib.cross_entropy import cross_entropy_grad
+from ce_lib.dynamics import (
     descend_logits,
     descend_logits_several_labels,
     train_linear,
 )
-from ce_lib.plots import (  # noqa: E402
+from ce_lib.plots import (
     ENCOURAGE_COLOR,
     OKABE_ITO,
     PALETTE,
@@ -50,7 +50,7 @@ from ce_lib.plots import (  # noqa: E402
     plot_weight_images,
     save_descent_animation,
 )
-from ce_lib.softmax import softmax  # noqa: E402
+from ce_lib.softmax import softmax
 
 
 @pytest.fixture(autouse=True)

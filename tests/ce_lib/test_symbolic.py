@@ -102,7 +102,7 @@ def test_derivation_latex_shows_each_step():
 def test_target_gradient_is_a_times_sum_of_t_minus_t():
     d = derive_target_gradient(3)
     t1, t2, t3 = d.targets
-    a1, a2, a3 = d.a
+    a1, _a2, _a3 = d.a
     total = t1 + t2 + t3
     assert [sp.expand(g - e) for g, e in zip(d.gradient_simplified, d.expected, strict=True)] == [
         0,
@@ -272,7 +272,7 @@ def test_symbol_helpers_reject_bad_class_counts(bad):
 
 
 def test_bad_arguments_raise_value_errors():
-    with pytest.raises(ValueError, match="true_class must be in 1..3"):
+    with pytest.raises(ValueError, match=r"true_class must be in 1\.\.3"):
         derive_seed_gradient(3, 0)
     with pytest.raises(ValueError, match="true_class must be an integer"):
         seed_gradient_reference(3, 1.0)
@@ -406,7 +406,6 @@ def test_a_students_own_derivation_is_equal_symbolically(symbols3):
 
 
 def test_symbols_without_assumptions_are_matched_by_name(symbols3):
-    *_, a = symbols3
     plain = sp.symbols("z_1:4")
     answer = [sp.exp(v) / sum(sp.exp(w) for w in plain) for v in plain]
     answer[2] -= 1
@@ -414,7 +413,7 @@ def test_symbols_without_assumptions_are_matched_by_name(symbols3):
 
 
 def test_one_label_constraint_accepts_forms_equal_only_for_one_hot(symbols3):
-    z, y, t, a = symbols3
+    _z, y, _t, a = symbols3
     reference = target_gradient_reference(3, "y")
     times_sum = [a[k] * sum(y) - y[k] for k in range(3)]
     # a_k * y_k**2 equals a_k * y_k only because y_k is 0 or 1.
@@ -430,7 +429,7 @@ def test_one_label_constraint_accepts_forms_equal_only_for_one_hot(symbols3):
 
 
 def test_sum_to_one_constraint(symbols3):
-    z, y, t, a = symbols3
+    _z, _y, t, a = symbols3
     reference = target_gradient_reference(3, "t")
     answer = [a[k] * sum(t) - t[k] for k in range(3)]
     result = expressions_equal(answer, reference, constraint="sum_to_one", rng=0)
@@ -451,7 +450,7 @@ def test_sum_to_one_constraint(symbols3):
     ],
 )
 def test_misconceptions_are_not_equal_and_the_reason_locates_them(symbols3, mistake, entry):
-    z, y, t, a = symbols3
+    _z, y, _t, a = symbols3
     answers = {
         "missing_true_class_term": list(a),
         "sign_flipped": [y[k] - a[k] for k in range(3)],
@@ -468,7 +467,6 @@ def test_misconceptions_are_not_equal_and_the_reason_locates_them(symbols3, mist
 
 
 def test_the_reason_shows_a_short_simplified_difference(symbols3):
-    z, *_ = symbols3
     reference = seed_gradient_reference(3, 3)
     answer = [reference[0] + 1, reference[1], reference[2]]
     result = expressions_equal(answer, reference, rng=0)
@@ -491,7 +489,7 @@ def test_simplification_is_bounded_in_time(symbols3):
 
 
 def test_answers_that_are_not_comparable_get_a_reason(symbols3):
-    z, y, t, a = symbols3
+    _z, _y, _t, a = symbols3
     reference = target_gradient_reference(3, "y")
     cases = {
         "expected 3 expressions, got 2": [a[0], a[1]],
@@ -507,7 +505,7 @@ def test_answers_that_are_not_comparable_get_a_reason(symbols3):
 
 
 def test_expressions_equal_rejects_bad_arguments(symbols3):
-    z, y, t, a = symbols3
+    _z, _y, _t, a = symbols3
     reference = target_gradient_reference(3, "y")
     with pytest.raises(ValueError, match="reference must be a SymPy expression"):
         expressions_equal(a, "a - y")
@@ -522,7 +520,7 @@ def test_expressions_equal_rejects_bad_arguments(symbols3):
 
 
 def test_answers_in_probability_symbols_are_compared_through_softmax(symbols3):
-    z, y, t, a = symbols3
+    _z, y, _t, a = symbols3
     a1, a2, a3 = probability_symbols(3)
     seed = seed_gradient_reference(3, 3)
     for answer in ([a1, a2, a3 - 1], [a1, a2, -(a1 + a2)]):
