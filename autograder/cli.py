@@ -297,9 +297,16 @@ def late_policy(course_root):
 
 
 def _record(writer, report, submission, bar):
+    from autograder.autograded import write_autograded_notebook
+
     key = "/".join(str(report[k]) for k in ("student_id", "assignment_id", "notebook_id"))
+    path = submission.path if submission else None
     try:
-        recorded = writer.record(report, submission.path if submission else None)
+        recorded = writer.record(report, path)
+        if recorded is not None:
+            write_autograded_notebook(
+                writer.course_root, report, path, gradebook=writer.gradebook, db_url=writer.db_url
+            )
     except Exception as error:  # a gradebook problem must not lose the run
         bar.write(
             f"ce-grade: warning: gradebook not updated for {key}: {type(error).__name__}: {error}",
