@@ -2,7 +2,8 @@
 """One entry point for the course: it builds its own environment, then runs a job in it.
 
     python3 run.py demo     build the lessons and grade the bundled example class
-    python3 run.py test     run the whole test suite (extra arguments go to pytest)
+    python3 run.py test     run the whole test suite, slow tests included
+                            (extra arguments: one pytest run with them)
     python3 run.py lab      open the lessons in JupyterLab
     python3 run.py setup    only create or update the environment
     python3 run.py lock     re-resolve requirements/*.txt after pyproject.toml changed
@@ -178,6 +179,22 @@ def _exec(args: list[str]) -> int:
     return subprocess.run(args, cwd=ROOT, env=env).returncode
 
 
+def test(args: list[str]) -> int:
+    """Run every test, the slow ones too (plain ``pytest`` leaves those out).
+
+    With arguments, one pytest run with them. Without, two runs: the tests that may share
+    the machine, two at a time (pytest-xdist, one file per worker, so that a module's
+    fixtures are built once), then the ``serial`` ones alone: wall-clock limits of the
+    sandbox, the browser, the benchmarks.
+    """
+    pytest = [str(BIN / "python"), "-m", "pytest", "-m", ""]
+    if args:
+        return _exec([*pytest, *args])
+    parallel = _exec([*pytest, "-m", "not serial", "-n", "2", "--dist", "loadfile"])
+    serial = _exec([*pytest, "-m", "serial"])
+    return parallel or serial
+
+
 def main(argv: list[str]) -> int:
     commands = {"demo", "test", "lab", "setup", "lock"}
     if not argv or argv[0] not in commands:
@@ -192,7 +209,7 @@ def main(argv: list[str]) -> int:
     if command == "demo":
         return _exec([str(BIN / "ce-grade"), "demo", *rest])
     if command == "test":
-        return _exec([str(BIN / "python"), "-m", "pytest", *rest])
+        return test(rest)
     lab = [
         str(BIN / "jupyter"),
         "lab",

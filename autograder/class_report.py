@@ -47,10 +47,10 @@ from autograder.regular_files import read_regular_file
 __all__ = [
     "CSV_FOLDER",
     "PAGE_NAME",
+    "add_arguments",
     "attention_list",
     "lesson_statistics",
     "load_reports",
-    "add_arguments",
     "main",
     "run",
     "similar_answers",
@@ -289,7 +289,8 @@ def _mode(values, default=0.0):
 def _bin_edges(max_score):
     if max_score <= 0:
         return [0.0, 1.0]
-    bins = int(round(max_score)) if float(max_score).is_integer() and max_score <= 20 else 10
+    # int(): max_score may be a NumPy float, whose round() gives a float in older NumPy.
+    bins = int(round(max_score)) if float(max_score).is_integer() and max_score <= 20 else 10  # noqa: RUF046
     return [float(edge) for edge in np.linspace(0.0, max_score, bins + 1)]
 
 
@@ -975,10 +976,11 @@ def _template():
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
+    # An en dash, as in print, stands for a missing number in the report's tables.
     environment.filters["points"] = lambda value: (
-        "–" if value is None else format_points(value, digits=2)
+        "–" if value is None else format_points(value, digits=2)  # noqa: RUF001
     )
-    environment.filters["ratio"] = lambda value: "–" if value is None else f"{value:.2f}"
+    environment.filters["ratio"] = lambda value: "–" if value is None else f"{value:.2f}"  # noqa: RUF001
     environment.filters["percent"] = lambda value: f"{100 * value:.0f} %"
     return environment.get_template("class_report.html.j2")
 

@@ -297,9 +297,16 @@ def late_policy(course_root):
 
 
 def _record(writer, report, submission, bar):
+    from autograder.autograded import write_autograded_notebook
+
     key = "/".join(str(report[k]) for k in ("student_id", "assignment_id", "notebook_id"))
+    path = submission.path if submission else None
     try:
-        recorded = writer.record(report, submission.path if submission else None)
+        recorded = writer.record(report, path)
+        if recorded is not None:
+            write_autograded_notebook(
+                writer.course_root, report, path, gradebook=writer.gradebook, db_url=writer.db_url
+            )
     except Exception as error:  # a gradebook problem must not lose the run
         bar.write(
             f"ce-grade: warning: gradebook not updated for {key}: {type(error).__name__}: {error}",
@@ -344,7 +351,7 @@ def _apply_late_policy(report, policy, submission, recorded, writer, bar):
     if writer is not None and recorded:
         try:
             writer.set_late_penalty(report, late.nbgrader_penalty)
-        except Exception as error:  # noqa: BLE001 - reported, the run goes on
+        except Exception as error:  # reported, the run goes on
             bar.write(f"ce-grade: warning: late penalty not stored: {error}", file=sys.stderr)
 
 
@@ -405,7 +412,7 @@ def exclusive_lock(path, what):
     import fcntl
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle = open(path, "a+")  # noqa: SIM115 - held for the whole block
+    handle = open(path, "a+")  # held for the whole block
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -700,7 +707,7 @@ def write_report_after_grading(out, course_root):
 
     try:
         return class_report.write_class_report(out, course_root=course_root)
-    except Exception as error:  # noqa: BLE001 - grades are written; the report is extra
+    except Exception as error:  # grades are written; the report is extra
         print(f"ce-grade: warning: the class report was not written: {error}", file=sys.stderr)
         return None
 

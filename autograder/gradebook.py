@@ -1,10 +1,10 @@
-r"""Scores into the course's nbgrader gradebook, and the autograded notebooks.
+r"""Scores into the course's nbgrader gradebook.
 
 After ``ce-grade autograde`` an instructor keeps using stock nbgrader: the formgrader reads
-``autograded/{student}/{assignment}/{notebook}.ipynb`` and the grades in ``gradebook.db``,
-manual grading adds ``manual_score`` on top of our ``auto_score``, and ``nbgrader export``
-writes the scores. Only the main process of ``ce-grade`` writes here (SQLite wants a single
-writer).
+the grades in ``gradebook.db`` and the notebooks in ``autograded/`` (written by
+:mod:`autograder.autograded`), manual grading adds ``manual_score`` on top of our
+``auto_score``, and ``nbgrader export`` writes the scores. Only the main process of
+``ce-grade`` writes here (SQLite wants a single writer).
 """
 
 import json
@@ -16,17 +16,7 @@ import tempfile
 import warnings
 from pathlib import Path
 
-import nbformat
-from nbformat.corpus.words import generate_corpus_id
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
-
-from autograder.outputs.atomic import write_text_atomically
-from autograder.outputs.explanations import explain_misconception
-
 log = logging.getLogger(__name__)
-# nbgrader's cell restoration warns about every edited test cell; the report already says so.
-_nbgrader_log = logging.getLogger(f"{__name__}.nbgrader")
-_nbgrader_log.setLevel(logging.ERROR)
 
 
 def nbgrader_command():
@@ -142,7 +132,7 @@ def _parse_timestamp(path):
 
 
 class GradebookWriter:
-    r"""The single writer of the gradebook and of the autograded notebooks of a course.
+    r"""The single writer of the gradebook of a course.
 
     Parameters
     ----------
@@ -204,7 +194,10 @@ class GradebookWriter:
         return known
 
     def record(self, report, submission_path=None):
-        r"""Write the scores of ``report`` and its autograded notebook.
+        r"""Write the scores of ``report`` into the gradebook.
+
+        The autograded notebook is written afterwards, from the gradebook, by
+        :func:`autograder.autograded.write_autograded_notebook`.
 
         Each grade cell whose ``grade_id`` is a test id receives that test's points as
         ``auto_score``; a manual score already given by a grader is kept and the cell is
@@ -270,13 +263,7 @@ class GradebookWriter:
                     manual.append(name)
         gradebook.db.commit()
         submitted = gradebook.find_submission_notebook(notebook_id, assignment_id, student_id)
-        raw_score = float(submitted.score)
-
-        notebook = self._autograded_notebook(report, submission_path)
-        folder = self.course_root / "autograded" / student_id / assignment_id
-        target = folder / f"{notebook_id}.ipynb"
-        write_text_atomically(target, nbformat.writes(notebook))
-        return {"raw_score": raw_score, "manual": manual}
+        return {"raw_score": float(submitted.score), "manual": manual}
 
     def set_late_penalty(self, report, penalty):
         r"""Store the notebook's ``late_submission_penalty`` as stock nbgrader autograde does.
@@ -288,99 +275,3 @@ class GradebookWriter:
         )
         submitted.late_submission_penalty = penalty
         self.gradebook.db.commit()
-
-    def _autograded_notebook(self, report, submission_path):
-        from nbgrader.preprocessors import OverwriteCells
-
-        from autograder.grading import read_notebook
-
-        notebook = None
-        if submission_path is not None:
-            try:
-                notebook = nbformat.from_dict(read_notebook(submission_path))
-            except Exception:
-                notebook = None
-        resources = {
-            "nbgrader": {
-                "notebook": report["notebook_id"],
-                "assignment": report["assignment_id"],
-                "student": report["student_id"],
-                "db_url": self.db_url,
-            }
-        }
-        if notebook is not None:
-            try:
-                # Stock nbgrader's own restoration of edited or deleted test cells.
-                restore = OverwriteCells(add_missing_cells=True, log=_nbgrader_log)
-                notebook, _ = restore.preprocess(notebook, resources)
-            except Exception:
-                notebook = None
-        if notebook is None:
-            notebook = self._notebook_from_gradebook(report)
-        # What the student's kernel displayed never reaches the formgrader: an output can
-        # hold HTML or JavaScript that would run in the grader's browser.
-        for cell in notebook.cells:
-            if cell.cell_type == "code":
-                cell.outputs = []
-                cell.execution_count = None
-            cell.pop("attachments", None)
-        self._write_results_into_grade_cells(notebook, report)
-        # Cells nbgrader added back carry no id, which nbformat 4.5 requires.
-        for cell in notebook.cells:
-            if notebook.get("nbformat_minor", 0) >= 5 and "id" not in cell:
-                cell["id"] = generate_corpus_id()
-        return notebook
-
-    def _notebook_from_gradebook(self, report):
-        # An unreadable submission: the lesson's grade cells alone, with the reason on top.
-        source = self.gradebook.find_notebook(report["notebook_id"], report["assignment_id"])
-        grade_cells = {cell.name: cell for cell in source.grade_cells}
-        solution_names = {cell.name for cell in source.solution_cells}
-        notebook = new_notebook()
-        notebook.cells.append(
-            new_markdown_cell(f"**Submission not gradable:** {report.get('reason') or 'unknown'}")
-        )
-        for source_cell in source.source_cells:
-            if source_cell.name not in grade_cells:
-                continue
-            metadata = {
-                "deletable": False,
-                "editable": False,
-                "nbgrader": {
-                    "grade": True,
-                    "grade_id": source_cell.name,
-                    "locked": source_cell.locked,
-                    "checksum": source_cell.checksum,
-                    "points": grade_cells[source_cell.name].max_score,
-                    "solution": source_cell.name in solution_names,
-                    "schema_version": 3,
-                },
-            }
-            make_cell = new_code_cell if source_cell.cell_type == "code" else new_markdown_cell
-            notebook.cells.append(make_cell(source_cell.source, metadata=metadata))
-        return notebook
-
-    @staticmethod
-    def _write_results_into_grade_cells(notebook, report):
-        tests = {test["id"]: test for test in report.get("tests", [])}
-        for cell in notebook.cells:
-            grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-            if cell.cell_type != "code" or grade_id not in tests:
-                continue
-            test = tests[grade_id]
-            lines = [str(test.get("message") or "")]
-            for code in test.get("misconceptions", []):
-                item = explain_misconception(code)
-                if item["explanation"] and item["explanation"] in lines[0]:
-                    continue  # the message already explains it
-                lines.append(f"misconception {code}: {item['explanation'] or item['title']}")
-            # The score as the cell's value: what stock nbgrader reads as partial credit.
-            cell.outputs = [
-                new_output("stream", name="stdout", text="\n".join(lines) + "\n"),
-                new_output(
-                    "execute_result",
-                    data={"text/plain": f"{float(test['points']):g}"},
-                    execution_count=None,
-                ),
-            ]
-            cell.execution_count = None

@@ -76,7 +76,7 @@ def read_notebook(path):
             # notebook would print hundreds of thousands of lines on the grader's terminal.
             warnings.simplefilter("ignore")
             notebook = nbformat.reads(data.decode("utf-8"), as_version=4)
-    except Exception as error:  # noqa: BLE001 - any unreadable file is "not a notebook"
+    except Exception as error:  # any unreadable file is "not a notebook"
         raise ValueError(
             f"the submission is not a readable notebook ({type(error).__name__})"
         ) from None
@@ -289,7 +289,7 @@ def grade_notebook(path, *, lesson_id=None, secret, limits=None, course_root=Non
         return prepared
     try:
         return score(prepared, run_job(sandbox_job(prepared, limits)), limits)
-    except Exception as error:  # noqa: BLE001 - the contract: never raise for a submission
+    except Exception as error:  # the contract: never raise for a submission
         return prepared.failure(
             f"grading stopped unexpectedly ({type(error).__name__})", status="error"
         )

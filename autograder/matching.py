@@ -58,9 +58,9 @@ from pathlib import Path
 from autograder.regular_files import kind_of_mode, read_regular_file
 
 __all__ = [
+    "LAYOUT",
     "MAX_NOTEBOOK_BYTES",
     "TYPO_THRESHOLD",
-    "LAYOUT",
     "Entry",
     "Lessons",
     "Match",

@@ -213,7 +213,7 @@ def main(argv=None) -> int:
 
             best = {name: min(times) for name, times in samples.items()}
             median = {name: statistics.median(times) for name, times in samples.items()}
-            row = f"{str(shape):>14} {dtype:>8} "
+            row = f"{shape!s:>14} {dtype:>8} "
             row += " ".join(f"{best[name] * 1e3:>8.3f}ms" for name in implementations)
             for peer in peers:
                 best_ratio = best["ce_lib"] / best[peer]

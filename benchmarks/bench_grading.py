@@ -28,6 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from autograder.autograded import write_autograded_notebook
 from autograder.batch import find_submissions
 from autograder.gradebook import GradebookWriter, generate_assignment, nbgrader_command
 from autograder.outputs import ClassOutputs
@@ -161,7 +162,11 @@ def writing_cost(reports, course, scratch):
     with GradebookWriter(course) as writer:
         for report in reports:
             outputs.add(report)
-            writer.record(report, paths[(report["student_id"], report["assignment_id"])])
+            path = paths[(report["student_id"], report["assignment_id"])]
+            if writer.record(report, path) is not None:
+                write_autograded_notebook(
+                    course, report, path, gradebook=writer.gradebook, db_url=writer.db_url
+                )
     return time.perf_counter() - start
 
 

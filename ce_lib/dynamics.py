@@ -69,7 +69,7 @@ def _check_label_set(labels, n_classes):
     labels = [
         check_scalar(
             v, "labels", numbers.Integral, min_val=0, max_val=n_classes, include_boundaries="left"
-        )  # fmt: skip
+        )
         for v in labels
     ]
     if not labels:

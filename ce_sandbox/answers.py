@@ -26,7 +26,7 @@ def error_answer(exc):
     r"""Return the answer of a call that raised ``exc``: its type name and a short message."""
     try:
         detail = str(exc)
-    except Exception:  # noqa: BLE001 - the student's exception class may fail to print itself
+    except Exception:  # the student's exception class may fail to print itself
         detail = "(its message could not be printed)"
     if len(detail) > MAX_DETAIL_CHARS:
         detail = detail[:MAX_DETAIL_CHARS] + "..."
@@ -43,7 +43,7 @@ def _fresh(argument):
 def _plain_or_none(argument, sent):
     try:
         plain = to_plain(argument)
-    except Exception:  # noqa: BLE001 - an argument turned into something else is "changed"
+    except Exception:  # an argument turned into something else is "changed"
         return None
     # An argument that grew in place (ndarray.resize) was changed: it is not sent back, so
     # that it cannot make the answers too large for a frame and lose every answer.
@@ -73,7 +73,7 @@ def call_function(function, cases_args, *, propagate_not_implemented=False):
             if propagate_not_implemented:
                 raise
             answer = error_answer(exc)
-        except Exception as exc:  # noqa: BLE001 - any failure of student code is an answer
+        except Exception as exc:  # any failure of student code is an answer
             answer = error_answer(exc)
         answer["args"] = [
             _plain_or_none(argument, sent) for argument, sent in zip(given, args, strict=True)
@@ -86,7 +86,7 @@ def read_value(value):
     r"""Return the one answer of a value question."""
     try:
         return [{"value": to_plain(value)}]
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return [error_answer(exc)]
 
 
@@ -152,6 +152,6 @@ def evaluate_expression_answers(expression, points):
     for point in points:
         try:
             answers.append({"value": to_plain(evaluate_expression(expression, point))})
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             answers.append(error_answer(exc))
     return answers

@@ -6,6 +6,9 @@ import matplotlib
 import pytest
 from hypothesis import settings
 
+# The browser's fixtures, for tests/browser and for the lessons run in JupyterLab.
+pytest_plugins = ["tests.browser.plugin"]
+
 # Figures are drawn off-screen; a learner's notebook uses the inline backend instead.
 matplotlib.use("Agg")
 

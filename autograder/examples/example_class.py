@@ -175,36 +175,39 @@ def outcome_differences(report, expected):
 
 
 def grade_example_class(student_ids_to_grade=None, *, jobs=2, limits=None, secret=EXAMPLE_SECRET):
-    r"""Grade example students with :func:`~autograder.grading.grade_notebook`; return reports.
+    r"""Grade example students as ``ce-grade autograde`` does; return their reports.
+
+    The submissions go through :func:`autograder.batch.grade_submissions`, the one path
+    that grades a class (a process pool here, Dask with ``--scheduler``).
 
     Parameters
     ----------
     student_ids_to_grade : list of str, optional
         Which students (default: all).
     jobs : int
-        How many notebooks are graded at once (each in its own sandbox process).
+        How many notebooks are graded at once (each in its own worker process and sandbox).
     limits : Limits, optional
         Defaults to :func:`example_limits`.
 
     Returns
     -------
     dict
-        ``{student_id: report}``.
+        ``{student_id: report}``, in the order of ``student_ids_to_grade``.
     """
-    from concurrent.futures import ThreadPoolExecutor
-
-    from autograder.grading import grade_notebook
+    from autograder.batch import Submission, grade_submissions
 
     ids = list(student_ids_to_grade or student_ids())
-    limits = limits or example_limits()
-
-    def grade(student_id):
-        return grade_notebook(
-            submission_path(student_id), lesson_id=LESSON_ID, secret=secret, limits=limits
+    submissions = [
+        Submission(student_id, LESSON_ID, LESSON_ID, submission_path(student_id))
+        for student_id in ids
+    ]
+    reports = {
+        report["student_id"]: report
+        for report in grade_submissions(
+            submissions, secret=secret, jobs=jobs, limits=limits or example_limits()
         )
-
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        return dict(zip(ids, pool.map(grade, ids), strict=True))
+    }
+    return {student_id: reports[student_id] for student_id in ids}
 
 
 def main(argv=None):

@@ -303,7 +303,7 @@ class Sandbox:
                 env={**os.environ, "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1"},
                 pass_fds=child_fds[:2],
                 start_new_session=True,
-                preexec_fn=limit,  # noqa: PLW1509
+                preexec_fn=limit,
             )
         except OSError as error:
             raise SandboxError("start", f"the worker could not start: {error}") from None
@@ -400,7 +400,7 @@ class Sandbox:
                     self._output_exceeded = True
                     try:
                         self._finish(kill=True)
-                    except Exception:  # noqa: BLE001, S110 - the reader reports the stop
+                    except Exception:  # the reader reports the stop
                         pass
         finally:
             stream.close()

@@ -122,7 +122,7 @@ def _own_group(controller):
     if not (root / "cgroup.procs").exists():
         return None
     for line in _read(Path("/proc/self/cgroup")).splitlines():
-        _, controllers, path = (line.split(":", 2) + ["", ""])[:3]
+        _, controllers, path = [*line.split(":", 2), "", ""][:3]
         if controller in controllers.split(","):
             folder = root / path.lstrip("/")
             return folder if (folder / "cgroup.procs").exists() else None
@@ -241,7 +241,7 @@ class WarmProcess:
             stderr=subprocess.DEVNULL,
             pass_fds=(theirs.fileno(),),
             start_new_session=True,
-            preexec_fn=self.pids.join,  # noqa: PLW1509 - only writes our pid to the cgroup
+            preexec_fn=self.pids.join,  # only writes our pid to the cgroup
         )
 
     def _await_ready(self):

@@ -13,12 +13,13 @@ from autograder.secret import default_course_root
 EXPECTED = example_class.expected_outcomes()
 ATTACKS = sorted(student for student in EXPECTED if student.startswith("attack_"))
 
-pytestmark = pytest.mark.usefixtures("bubblewrap")
+pytestmark = [pytest.mark.slow, pytest.mark.serial, pytest.mark.usefixtures("bubblewrap")]
 
 
 def _course_fingerprint():
     root = default_course_root()
-    watched = sorted((root / "solutions").rglob("*")) + [
+    watched = [
+        *sorted((root / "solutions").rglob("*")),
         root / "gradebook.db",
         root / ".ce_grade_secret",
         root / "autograded",
@@ -30,17 +31,23 @@ def _course_fingerprint():
     }
 
 
-def _children():
-    mine = str(os.getpid())
-    children = []
+def _descendants():
+    """The live processes started, directly or not, by this one (pool workers, sandboxes)."""
+    parents = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except (OSError, IndexError):
             continue
-        if fields[1] == mine and fields[0] != "Z":
-            children.append(stat.parent.name)
-    return children
+        if fields[0] != "Z":
+            parents[stat.parent.name] = fields[1]
+    found, frontier = [], [str(os.getpid())]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent]
+        found += children
+        frontier += children
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +89,7 @@ def test_printed_output_never_reaches_feedback(graded):
 
 def test_sandboxes_leave_no_process_behind(graded):
     shutdown_warm_processes()
-    assert _children() == []
+    assert _descendants() == []
 
 
 def test_isolation_is_reported(graded):

@@ -1,13 +1,14 @@
 """Finding submissions and grading them in parallel (real sandbox, real definitions)."""
 
 import json
+import os
 import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from autograder import definitions
+from autograder import batch, definitions
 from autograder.batch import (
     Submission,
     failed_report,
@@ -126,3 +127,68 @@ def test_two_workers_give_the_same_reports_as_one(tmp_path):
     serial, parallel = scores(1), scores(2)
     assert serial == parallel
     assert len(parallel) == 3
+
+
+# Fault hooks for the process pool. The pool forks its workers from this process, so a worker
+# runs whatever `autograder.batch.grade_submission` is here; these stand in for it. Each
+# leaves a file per attempt in the folder named by the submission's note, so a test can count.
+
+
+def _attempt(submission):
+    folder = Path(submission.note)
+    number = len(list(folder.glob(f"{submission.student_id}-*"))) + 1
+    (folder / f"{submission.student_id}-{number}").touch()
+    return number
+
+
+def _dies_on_first_attempt(submission, **options):
+    number = _attempt(submission)
+    if submission.student_id == "ada" and number == 1:
+        os._exit(1)
+    return {"student_id": submission.student_id, "status": "graded", "attempt": number}
+
+
+def _dies_every_time(submission, **options):
+    number = _attempt(submission)
+    if submission.student_id == "ada":
+        os._exit(1)
+    return {"student_id": submission.student_id, "status": "graded", "attempt": number}
+
+
+def _pool_class(tmp_path, students):
+    attempts = tmp_path / "attempts"
+    attempts.mkdir()
+    return attempts, [
+        Submission(student, LESSON, LESSON, tmp_path / f"{student}.ipynb", note=str(attempts))
+        for student in students
+    ]
+
+
+def test_a_pool_worker_that_dies_gets_its_notebook_graded_again(tmp_path, monkeypatch):
+    monkeypatch.setattr(batch, "grade_submission", _dies_on_first_attempt)
+    attempts, submissions = _pool_class(tmp_path, ["ada", "bob", "cy"])
+    reports = {r["student_id"]: r for r in batch._grade_in_pool(submissions, 2, {})}
+    assert set(reports) == {"ada", "bob", "cy"}
+    assert reports["ada"] == {"student_id": "ada", "status": "graded", "attempt": 2}
+    assert {r["status"] for r in reports.values()} == {"graded"}
+    assert sorted(p.name for p in attempts.glob("ada-*")) == ["ada-1", "ada-2"]
+
+
+def test_a_pool_worker_that_dies_twice_is_an_error_row_and_the_class_goes_on(tmp_path, monkeypatch):
+    monkeypatch.setattr(batch, "grade_submission", _dies_every_time)
+    attempts, submissions = _pool_class(tmp_path, ["ada", "bob"])
+    reports = list(batch._grade_in_pool(submissions, 2, {}))
+    by_student = {r["student_id"]: r for r in reports}
+    assert len(reports) == 2 and set(by_student) == {"ada", "bob"}
+    ada = by_student["ada"]
+    assert (ada["status"], ada["reason"], ada["score"]) == (
+        "error",
+        "the grading worker process died",
+        0.0,
+    )
+    assert {t["id"] for t in ada["tests"]} == {t.id for t in definitions.tests_for_lesson(LESSON)}
+    # Two tries and no more: the run ends instead of retrying forever.
+    assert sorted(p.name for p in attempts.glob("ada-*")) == ["ada-1", "ada-2"]
+    # A notebook in the same pool as the dying one is either graded or, when the pool broke
+    # under it twice, recorded as the same error; it is never lost.
+    assert by_student["bob"]["status"] in {"graded", "error"}

@@ -503,6 +503,7 @@ def test_hostile_names_cannot_run_as_spreadsheet_formulas_or_hide_characters(hos
 # ------------------------------------------------------------------ generated classes
 
 
+@pytest.mark.slow
 def test_a_generated_class_of_every_lesson_renders(tmp_path):
     path = REPO_ROOT / "benchmarks" / "bench_class_report.py"
     spec = importlib.util.spec_from_file_location("bench_class_report", path)
@@ -519,13 +520,13 @@ def test_a_generated_class_of_every_lesson_renders(tmp_path):
 
 
 def _browser_helpers():
-    from tests.browser.conftest import (
+    from tests.browser.lab_ui import CHROMIUM_ARGS
+    from tests.browser.plugin import (
         REQUIRE_ENV_VAR,
         browser_unavailable_reason,
         chromium_executable,
         screenshot_root,
     )
-    from tests.browser.lab_ui import CHROMIUM_ARGS
 
     reason = browser_unavailable_reason()
     if reason:
@@ -571,6 +572,7 @@ def _images(page):
     )
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_the_example_class_report_renders_in_chromium(report_browser, example_out):
     context, screenshots = report_browser
@@ -611,6 +613,7 @@ def test_the_example_class_report_renders_in_chromium(report_browser, example_ou
     assert all(url.startswith(("file:", "data:")) for url in seen["requests"])
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_a_report_with_hostile_names_runs_nothing_in_chromium(report_browser, hostile_out):
     context, screenshots = report_browser

@@ -84,6 +84,7 @@ def test_out_must_not_be_a_file(tmp_path):
         cli.main(["autograde", str(tmp_path), "--out", str(tmp_path / "out"), "--no-gradebook"])
 
 
+@pytest.mark.slow
 def test_autograde_grades_a_class_into_outputs_and_the_gradebook(tmp_path, course, capsys):
     submitted = copy_students(
         course / "submitted", ["correct_reference", "mc_sign_flipped", "not_a_notebook"]
@@ -118,6 +119,7 @@ def test_autograde_grades_a_class_into_outputs_and_the_gradebook(tmp_path, cours
     nbformat.validate(nbformat.read(autograded, 4))
 
 
+@pytest.mark.slow
 def test_regrading_is_idempotent_and_keeps_other_rows(tmp_path, secret_file):
     submitted = copy_students(tmp_path / "submitted", ["mc_not_averaged", "correct_loops"])
     out = tmp_path / "out"
@@ -143,6 +145,7 @@ def test_regrading_is_idempotent_and_keeps_other_rows(tmp_path, secret_file):
     ]
 
 
+@pytest.mark.slow
 def test_check_prints_the_report_of_a_notebook():
     notebook = EXAMPLE_CLASS / "mc_missing_true_class_term" / LESSON / f"{LESSON}.ipynb"
     result = subprocess.run(
@@ -155,6 +158,7 @@ def test_check_prints_the_report_of_a_notebook():
     assert result.stdout.count("Your gradient has no -1 on the") == 1
 
 
+@pytest.mark.slow
 def test_check_as_json_matches_the_autograde_report(tmp_path, secret_file):
     notebook = EXAMPLE_CLASS / "mc_sign_flipped" / LESSON / f"{LESSON}.ipynb"
     result = subprocess.run(
@@ -184,6 +188,7 @@ def test_check_of_something_that_is_not_a_notebook_still_reports(tmp_path, capsy
     assert "not fully graded" in out and "0 / 10 points" in out
 
 
+@pytest.mark.slow
 def test_release_is_stock_nbgrader_and_deterministic(course):
     assert cli.main(["release", "--course-root", str(course)]) == 0
     released = course / "notebooks" / LESSON / f"{LESSON}.ipynb"
@@ -195,6 +200,7 @@ def test_release_is_stock_nbgrader_and_deterministic(course):
     assert "BEGIN SOLUTION" not in first.decode()
 
 
+@pytest.mark.slow
 def test_demo_releases_and_prints_the_grade_table(tmp_path, course, monkeypatch, capsys):
     shutil.copytree(ROOT / "notebooks" / LESSON, course / "notebooks" / LESSON)
     small_class = copy_students(tmp_path / "class", ["correct_reference", "mc_wrong_axis"])
@@ -212,6 +218,8 @@ def test_demo_releases_and_prints_the_grade_table(tmp_path, course, monkeypatch,
     assert "expected outcomes (examples/class/expected.json): 2 of 2 students match" in printed
 
 
+@pytest.mark.slow
+@pytest.mark.serial
 def test_an_interrupted_run_keeps_the_grades_already_written(tmp_path, secret_file):
     submitted = tmp_path / "submitted"
     # Graded in this order: a correct notebook, then one that loops until its time limit.
@@ -261,6 +269,7 @@ def test_an_interrupted_run_keeps_the_grades_already_written(tmp_path, secret_fi
         assert resumed == straight
 
 
+@pytest.mark.slow
 def test_release_reports_a_lesson_nbgrader_cannot_build(course, capsys):
     broken = course / "solutions" / "lesson9_broken"
     broken.mkdir()
@@ -270,6 +279,7 @@ def test_release_reports_a_lesson_nbgrader_cannot_build(course, capsys):
     assert "lesson9_broken" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_demo_without_bubblewrap_grades_the_honest_notebooks_and_says_so(
     tmp_path, course, monkeypatch, capsys
 ):

@@ -61,6 +61,7 @@ def test_the_course_has_an_id_fit_for_a_folder_name():
     assert re.fullmatch(r"[a-z0-9][a-z0-9-]*", COURSE_ID), COURSE_ID
 
 
+@pytest.mark.slow
 def test_release_assignment_puts_the_student_version_on_the_exchange(exchange):
     released = exchange["root"] / COURSE_ID / "outbound" / LESSON / f"{LESSON}.ipynb"
     student_version = ROOT / "notebooks" / LESSON / f"{LESSON}.ipynb"
@@ -68,6 +69,7 @@ def test_release_assignment_puts_the_student_version_on_the_exchange(exchange):
     assert f"Released as: {COURSE_ID} {LESSON}" in exchange["released"].stderr
 
 
+@pytest.mark.slow
 def test_a_student_fetches_and_submits_and_the_instructor_collects(exchange):
     fetched = exchange["home"] / LESSON / f"{LESSON}.ipynb"
     assert fetched.read_bytes() == (ROOT / "notebooks" / LESSON / f"{LESSON}.ipynb").read_bytes()
@@ -85,6 +87,7 @@ def test_a_student_fetches_and_submits_and_the_instructor_collects(exchange):
     assert submitted.strftime("%Y-%m-%d %H:%M:%S.%f") == stamp.removesuffix(" UTC")
 
 
+@pytest.mark.slow
 def test_without_a_course_id_release_assignment_fails(exchange, tmp_path):
     result = run_nbgrader(
         exchange["course"],

@@ -5,11 +5,14 @@ import json
 import shutil
 from pathlib import Path
 
+import nbformat
 import pytest
 from dask.distributed import LocalCluster
 
-from autograder import cli
+from autograder import cli, definitions, grading
 from autograder.batch import find_submissions, grade_submissions
+
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_CLASS = ROOT / "autograder/examples/class/submitted"
@@ -48,8 +51,8 @@ def test_autograde_on_a_local_dask_cluster_matches_local_grading(tmp_path, capsy
     assert "true_class_only" in on_dask["mc_true_class_only"]["misconceptions"]
 
 
-def test_a_failing_dask_task_still_gives_a_row(tmp_path):
-    # A path that is a folder: grading it is an error the worker reports, not a lost row.
+def test_a_notebook_the_trusted_side_cannot_read_gives_a_row_without_a_task(tmp_path):
+    # A path that is a folder: it fails before any task is sent, and still gives its row.
     submitted = tmp_path / "submitted"
     weird = submitted / "ada" / LESSON / f"{LESSON}.ipynb"
     weird.mkdir(parents=True)
@@ -66,6 +69,51 @@ def test_a_failing_dask_task_still_gives_a_row(tmp_path):
         cluster.close()
     [report] = reports
     assert report["student_id"] == "ada" and report["status"] == "failed" and report["reason"]
+
+
+#: A line in a cell of a submission whose Dask task the fault hook below makes fail.
+FAULT_MARK = "# the Dask task of this notebook raises"
+_real_run_job = grading.run_job
+
+
+def _run_job_failing_where_marked(job):
+    # Stands in for autograder.grading.run_job on the worker: the task itself fails.
+    if any(FAULT_MARK in cell for cell in job["cells"]):
+        raise RuntimeError("injected failure of a Dask task")
+    return _real_run_job(job)
+
+
+@pytest.mark.usefixtures("bubblewrap")
+def test_a_dask_task_that_fails_is_an_error_row_and_the_class_goes_on(tmp_path, monkeypatch):
+    submitted = tmp_path / "submitted"
+    for student in ("correct_loops", "ada"):
+        shutil.copytree(EXAMPLE_CLASS / "correct_loops", submitted / student)
+    marked = submitted / "ada" / LESSON / f"{LESSON}.ipynb"
+    notebook = nbformat.read(marked, as_version=4)
+    first_code = next(cell for cell in notebook.cells if cell.cell_type == "code")
+    first_code.source += f"\n{FAULT_MARK}\n"
+    nbformat.write(notebook, marked)
+    monkeypatch.setattr(grading, "run_job", _run_job_failing_where_marked)
+    cluster = LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+    )
+    try:
+        reports = {
+            report["student_id"]: report
+            for report in grade_submissions(
+                find_submissions(submitted), secret=b"s", scheduler=cluster.scheduler_address
+            )
+        }
+    finally:
+        cluster.close()
+    assert set(reports) == {"correct_loops", "ada"}
+    failed = reports["ada"]
+    assert (failed["status"], failed["score"]) == ("error", 0.0)
+    assert failed["reason"] == "the Dask worker failed (RuntimeError)"
+    lesson_tests = definitions.tests_for_lesson(LESSON)
+    assert {t["id"] for t in failed["tests"]} == {t.id for t in lesson_tests}
+    graded = reports["correct_loops"]
+    assert (graded["status"], graded["score"]) == ("graded", graded["max_score"])
 
 
 def test_a_job_carries_no_path_and_no_secret(tmp_path):

@@ -10,6 +10,8 @@ import pytest
 from autograder.examples import example_class
 from autograder.secret import default_course_root
 
+pytestmark = [pytest.mark.slow, pytest.mark.serial]
+
 EXPECTED = example_class.expected_outcomes()
 NON_ATTACK = [student for student in EXPECTED if not student.startswith("attack_")]
 

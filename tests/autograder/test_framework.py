@@ -248,7 +248,7 @@ def test_expression_test_compares_values_at_drawn_points():
 
 
 def test_expression_test_diagnoses_and_rejects_strings_and_foreign_symbols():
-    z1, z2, w = sympy.symbols("z1 z2 w")
+    z1, _z2, w = sympy.symbols("z1 z2 w")
     flipped = EXPRESSION.run_in_process(1 - _softmax_first())
     assert flipped.misconceptions == ["sign_flipped"]
     assert EXPRESSION.run_in_process("exp(z1)/(exp(z1)+exp(z2))").points == 0

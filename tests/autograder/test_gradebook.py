@@ -13,7 +13,10 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograder import definitions
+from autograder.autograded import autograded_path, write_autograded_notebook
 from autograder.gradebook import GradebookWriter, generate_assignment, nbgrader_command
+
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSON = "lesson3_implement"
@@ -73,6 +76,16 @@ def report_for(student, points, *, reason=None):
     }
 
 
+def record(writer, report, path):
+    """Write ``report`` as ce-grade does: the gradebook, then the autograded notebook."""
+    recorded = writer.record(report, path)
+    if recorded is not None:
+        write_autograded_notebook(
+            writer.course_root, report, path, gradebook=writer.gradebook, db_url=writer.db_url
+        )
+    return recorded
+
+
 def submitted_path(course, student="ada"):
     return course / "submitted" / student / LESSON / f"{LESSON}.ipynb"
 
@@ -105,10 +118,10 @@ def test_scores_reach_the_gradebook_and_nbgrader_export(course):
 
 
 def test_autograded_notebook_carries_the_results_in_its_grade_cells(course):
-    first, *rest = definitions.tests_for_lesson(LESSON)
+    first, *_rest = definitions.tests_for_lesson(LESSON)
     points = {first.id: 1.0}
     with GradebookWriter(course) as writer:
-        writer.record(report_for("ada", points), submitted_path(course))
+        record(writer, report_for("ada", points), submitted_path(course))
     notebook = nbformat.read(course / "autograded" / "ada" / LESSON / f"{LESSON}.ipynb", 4)
     nbformat.validate(notebook)
     cells = {
@@ -136,7 +149,7 @@ def test_edited_and_deleted_test_cells_are_restored_from_the_gradebook(course, r
     notebook.cells = kept
     nbformat.write(notebook, submitted_path(course))
     with GradebookWriter(course) as writer:
-        writer.record(report_for("ada", {}), submitted_path(course))
+        record(writer, report_for("ada", {}), submitted_path(course))
     autograded = nbformat.read(course / "autograded" / "ada" / LESSON / f"{LESSON}.ipynb", 4)
     sources = {
         c.metadata["nbgrader"]["grade_id"]: c.source
@@ -151,7 +164,7 @@ def test_edited_and_deleted_test_cells_are_restored_from_the_gradebook(course, r
 def test_an_unreadable_submission_gets_zero_and_a_notebook_stating_why(course):
     submitted_path(course).write_text("this is not json")
     with GradebookWriter(course) as writer:
-        writer.record(report_for("ada", {}, reason="not a notebook"), submitted_path(course))
+        record(writer, report_for("ada", {}, reason="not a notebook"), submitted_path(course))
     assert set(auto_scores(course).values()) == {0.0}
     notebook = nbformat.read(course / "autograded" / "ada" / LESSON / f"{LESSON}.ipynb", 4)
     assert "not a notebook" in notebook.cells[0].source
@@ -180,7 +193,7 @@ def test_an_unknown_assignment_is_not_recorded(course):
     report = report_for("ada", {})
     report["assignment_id"] = "no_such_lesson"
     with GradebookWriter(course) as writer:
-        assert not writer.record(report, submitted_path(course))
+        assert not record(writer, report, submitted_path(course))
     assert not (course / "autograded").exists()
 
 
@@ -203,3 +216,19 @@ def test_a_failed_write_leaves_the_writer_usable(course):
             writer.record(broken, submitted_path(course))
         assert writer.record(report_for("bob", {first.id: 1.0}), submitted_path(course))
     assert auto_scores(course, "bob")[first.id] == 1.0
+
+
+def test_the_writer_writes_the_gradebook_and_the_notebook_is_rendered_from_it(course):
+    report = report_for("ada", {})
+    with GradebookWriter(course) as writer:
+        assert writer.record(report, submitted_path(course))
+        assert not (course / "autograded").exists()
+        path = write_autograded_notebook(
+            course, report, submitted_path(course), gradebook=writer.gradebook, db_url=writer.db_url
+        )
+    assert (
+        path
+        == autograded_path(course, report)
+        == (course / "autograded" / "ada" / LESSON / f"{LESSON}.ipynb")
+    )
+    nbformat.validate(nbformat.read(path, 4))

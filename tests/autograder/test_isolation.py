@@ -23,7 +23,7 @@ VIEW = LessonView(
 )
 REPO = Path(__file__).resolve().parents[2]
 
-pytestmark = pytest.mark.usefixtures("bubblewrap")
+pytestmark = [pytest.mark.slow, pytest.mark.serial, pytest.mark.usefixtures("bubblewrap")]
 
 
 def _run(cells, name, cases=((),), **limits):

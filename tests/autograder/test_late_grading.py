@@ -25,7 +25,7 @@ from .test_late import (
     submit,
 )
 
-pytestmark = pytest.mark.usefixtures("bubblewrap")
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("bubblewrap")]
 
 CASES = {
     "ontime": (source_notebook, "2024-03-01 16:00:00.000000 UTC"),

@@ -18,7 +18,7 @@ VIEW = LessonView(
     absent=("softmax", "cross_entropy", "symbolic", "dynamics", "regression"),
 )
 
-pytestmark = pytest.mark.usefixtures("bubblewrap")
+pytestmark = [pytest.mark.slow, pytest.mark.serial, pytest.mark.usefixtures("bubblewrap")]
 
 
 def _answer(cells, name, *args, view=VIEW, **limits):

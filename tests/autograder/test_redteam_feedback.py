@@ -240,7 +240,7 @@ def test_references_and_probes_leave_the_cases_arguments_as_drawn():
                     for probe in test.misconceptions.values():
                         try:
                             test.probe_alternatives(probe, case)
-                        except Exception:  # noqa: BLE001, S110 - a probe that does not apply
+                        except Exception:
                             pass
 
                 _quietly(every_call)
@@ -436,6 +436,6 @@ def test_an_exception_that_cannot_print_itself_stops_neither_a_test_nor_the_note
 
 def test_an_exception_that_cannot_print_itself_is_an_answer_in_the_notebook_too():
     namespace = {}
-    exec(_OOPS + "def grad(z, y):\n    raise Oops()\n", namespace)  # noqa: S102
+    exec(_OOPS + "def grad(z, y):\n    raise Oops()\n", namespace)
     message = get_test("l3_cross_entropy_grad").run_in_process(namespace["grad"]).message
     assert "raised Oops: (its message could not be printed)" in message

@@ -24,6 +24,8 @@ def _start(cells, isolation="bubblewrap", **limits):
     return box, ready
 
 
+@pytest.mark.slow
+@pytest.mark.serial
 @pytest.mark.parametrize("isolation", ["bubblewrap", "none"])
 def test_answers_come_back_as_plain_data(isolation, request):
     if isolation == "bubblewrap":
@@ -38,6 +40,8 @@ def test_answers_come_back_as_plain_data(isolation, request):
         assert missing["answers"][0]["error"] == "NameError"
 
 
+@pytest.mark.slow
+@pytest.mark.serial
 def test_a_hanging_test_is_stopped_by_the_time_limit(bubblewrap):
     box, _ = _start(["def hang():\n    while True:\n        pass"], test_timeout_s=1.0)
     with box:
@@ -46,6 +50,8 @@ def test_a_hanging_test_is_stopped_by_the_time_limit(bubblewrap):
     assert stopped.value.kind == "timeout" and not stopped.value.grader_failure
 
 
+@pytest.mark.slow
+@pytest.mark.serial
 def test_hanging_cells_are_stopped_by_the_cpu_limit(bubblewrap):
     with pytest.raises(SandboxError) as stopped:
         _start(["while True:\n    pass"], cpu_s=1.0)
@@ -53,18 +59,24 @@ def test_hanging_cells_are_stopped_by_the_cpu_limit(bubblewrap):
     assert "CPU time" in str(stopped.value)
 
 
+@pytest.mark.slow
+@pytest.mark.serial
 def test_a_sleeping_notebook_is_stopped_by_the_wall_clock_limit(bubblewrap):
     with pytest.raises(SandboxError) as stopped:
         _start(["import time\ntime.sleep(60)"], cells_timeout_s=1.0)
     assert stopped.value.kind == "timeout"
 
 
+@pytest.mark.slow
+@pytest.mark.serial
 def test_endless_output_is_cut(bubblewrap):
     with pytest.raises(SandboxError) as stopped:
         _start(["while True:\n    print('x' * 1000)"], output_bytes=100_000)
     assert stopped.value.kind == "output"
 
 
+@pytest.mark.slow
+@pytest.mark.serial
 def test_os_exit_is_the_students_not_the_graders(bubblewrap):
     with pytest.raises(SandboxError) as stopped:
         _start(["import os\nos._exit(7)"])
@@ -72,6 +84,8 @@ def test_os_exit_is_the_students_not_the_graders(bubblewrap):
     assert "7" not in str(stopped.value)  # the status is the student's choice: never shown
 
 
+@pytest.mark.slow
+@pytest.mark.serial
 def test_sys_exit_in_a_cell_does_not_stop_the_notebook(bubblewrap):
     box, ready = _start(["import sys\nsys.exit(0)", "value = 4"])
     with box:
@@ -79,12 +93,16 @@ def test_sys_exit_in_a_cell_does_not_stop_the_notebook(bubblewrap):
         assert box.request({"op": "value", "name": "value"})["answers"][0]["value"] == 4
 
 
+@pytest.mark.slow
+@pytest.mark.serial
 def test_memory_limit_turns_a_bomb_into_memory_error(bubblewrap):
     box, ready = _start(["import numpy as np\nx = np.ones(10**10)"], memory_mb=512)
     with box:
         assert ready["cell_errors"][0]["error"] == "MemoryError"
 
 
+@pytest.mark.slow
+@pytest.mark.serial
 def test_consecutive_notebooks_share_no_state(bubblewrap):
     first, _ = _start(
         [
@@ -104,6 +122,8 @@ def test_consecutive_notebooks_share_no_state(bubblewrap):
     assert state.tolist() == [np.pi, 0.0, 0.0, 0.0]
 
 
+@pytest.mark.slow
+@pytest.mark.serial
 def test_the_reference_is_a_stand_in_that_raises(bubblewrap):
     cells = [
         "import numpy as np\nfrom ce_lib import softmax\nfrom ce_lib.gradcheck import "
@@ -119,6 +139,8 @@ def test_the_reference_is_a_stand_in_that_raises(bubblewrap):
         np.testing.assert_allclose(allowed["value"], [2.0, 2.0], rtol=1e-6)
 
 
+@pytest.mark.slow
+@pytest.mark.serial
 def test_the_unisolated_mode_says_so(bubblewrap):
     box, _ = _start(["x = 1"], isolation="none")
     with box:
@@ -131,7 +153,7 @@ def test_a_broken_sandbox_is_a_grader_failure(monkeypatch):
     with pytest.raises(SandboxError) as failed:
         _start(["x = 1"])
     assert failed.value.kind == "start" and failed.value.grader_failure
-    with pytest.raises(SandboxError, match="self-test|could not start"):
+    with pytest.raises(SandboxError, match=r"self-test|could not start"):
         self_test(VIEW)
 
 
@@ -142,6 +164,8 @@ def test_without_bubblewrap_the_sandbox_refuses(monkeypatch):
     assert failed.value.grader_failure
 
 
+@pytest.mark.slow
+@pytest.mark.serial
 def test_a_dead_warm_process_is_replaced(bubblewrap):
     box, _ = _start(["x = 1"])
     box.close()
@@ -154,6 +178,8 @@ def test_a_dead_warm_process_is_replaced(bubblewrap):
     assert warm._warm[VIEW] is not current
 
 
+@pytest.mark.slow
+@pytest.mark.serial
 def test_self_test_passes_in_every_lesson_view(bubblewrap):
     from autograder.definitions import lesson_ids, view_for
 

@@ -77,6 +77,7 @@ def test_a_failing_self_test_stops_the_run_before_anything_is_written(
     assert not (out / "grades.csv").exists()
 
 
+@pytest.mark.slow
 def test_no_sandbox_is_explicit_and_every_output_says_so(tmp_path, secret_file, capsys):
     out = tmp_path / "out"
     code = _autograde(_class(tmp_path / "submitted", ["correct_reference"]), out, secret_file,
@@ -90,6 +91,8 @@ def test_no_sandbox_is_explicit_and_every_output_says_so(tmp_path, secret_file, 
     assert "isolation: none" in feedback
 
 
+@pytest.mark.slow
+@pytest.mark.serial
 def test_a_sandbox_failure_mid_run_is_an_error_row_not_a_zero(
     tmp_path, secret_file, monkeypatch, capsys, bubblewrap
 ):
@@ -112,6 +115,8 @@ def test_a_sandbox_failure_mid_run_is_an_error_row_not_a_zero(
     assert {row["status"] for row in _grades(out).values()} == {"graded"}
 
 
+@pytest.mark.slow
+@pytest.mark.serial
 @pytest.mark.parametrize("where", ["tmp", "root-level", "deep"])
 def test_scores_do_not_depend_on_where_things_live(where, tmp_path, secret_file, bubblewrap):
     if where == "tmp":
@@ -145,6 +150,8 @@ def test_a_second_run_into_the_same_output_folder_is_refused(tmp_path, secret_fi
             _autograde(_class(tmp_path / "submitted"), out, secret_file)
 
 
+@pytest.mark.slow
+@pytest.mark.serial
 def test_student_text_is_neutralised_in_every_output(tmp_path, secret_file, bubblewrap):
     submitted = tmp_path / "submitted"
     name = "=HYPERLINK(1)\x1b[31m"
@@ -189,6 +196,8 @@ def _alive(pids):
     return alive
 
 
+@pytest.mark.slow
+@pytest.mark.serial
 def test_kill_9_of_ce_grade_leaves_no_process_behind(tmp_path, secret_file, bubblewrap):
     submitted = _class(tmp_path / "submitted", ["attack_infinite_loop", "correct_loops"])
     command = [sys.executable, "-m", "autograder.cli", "autograde", str(submitted), "--out",

@@ -2,7 +2,11 @@
 
 import re
 
+import pytest
+
 from tests.benchmarks.scripts import run_benchmark as _run
+
+pytestmark = [pytest.mark.slow, pytest.mark.serial]
 
 
 def run_benchmark(*args):

@@ -3,7 +3,11 @@
 import os
 import re
 
+import pytest
+
 from tests.benchmarks.scripts import run_benchmark as _run
+
+pytestmark = [pytest.mark.slow, pytest.mark.serial]
 
 
 def run_benchmark(*args, env=None):

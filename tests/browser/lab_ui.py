@@ -274,7 +274,7 @@ class LabNotebookPage:
     def _parses(self) -> bool:
         try:
             nbformat.read(self.file_path, as_version=4)
-        except Exception:  # noqa: BLE001  (a half-written file raises many kinds)
+        except Exception:  # a half-written file raises many kinds
             return False
         return True
 

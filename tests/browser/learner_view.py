@@ -136,20 +136,24 @@ def names_answers_define(solution: nbformat.NotebookNode) -> set[str]:
     return names
 
 
-def unfilled_exercise_error_cells(
-    student: nbformat.NotebookNode, answer_names: set[str]
-) -> frozenset[int]:
-    r"""Cells whose error comes from an unfilled exercise.
+def is_unfilled_exercise_error(ename: str, evalue: str, answer_names: set[str]) -> bool:
+    r"""Whether an error comes from an unfilled exercise.
 
     That is a ``NotImplementedError`` (the stub's own, wherever it surfaces), or a
     ``NameError`` for a name that only a filled-in answer defines.
     """
-    cells = set()
-    for index, ename, evalue in errors(student):
-        if ename == "NotImplementedError":
-            cells.add(index)
-        elif ename == "NameError":
-            match = _NAME_ERROR.search(evalue)
-            if match and match["name"] in answer_names:
-                cells.add(index)
-    return frozenset(cells)
+    if ename == "NotImplementedError":
+        return True
+    match = _NAME_ERROR.search(evalue) if ename == "NameError" else None
+    return bool(match and match["name"] in answer_names)
+
+
+def unfilled_exercise_error_cells(
+    student: nbformat.NotebookNode, answer_names: set[str]
+) -> frozenset[int]:
+    r"""Cells whose error comes from an unfilled exercise (:func:`is_unfilled_exercise_error`)."""
+    return frozenset(
+        index
+        for index, ename, evalue in errors(student)
+        if is_unfilled_exercise_error(ename, evalue, answer_names)
+    )

@@ -27,11 +27,13 @@ def test_server_that_exits_is_reported_with_its_exit_code_and_log(tmp_path):
             pass
 
 
+@pytest.mark.slow
+@pytest.mark.serial
 def test_server_that_never_answers_times_out_and_is_stopped(tmp_path):
     started = []
     # The comment makes the command line unique, to find the process afterwards.
     command = [sys.executable, "-c", f"import time; time.sleep(600)  # {tmp_path}"]
-    with pytest.raises(LabStartupError, match="did not answer .* within 2 s"):
+    with pytest.raises(LabStartupError, match=r"did not answer .* within 2 s"):
         with running_jupyterlab(
             tmp_path, tmp_path / "state", startup_timeout=2.0, command=command
         ) as lab:
@@ -44,6 +46,7 @@ def test_server_that_never_answers_times_out_and_is_stopped(tmp_path):
     assert not _running(command)
 
 
+@pytest.mark.slow
 def test_real_jupyterlab_on_a_missing_folder_fails_clearly(tmp_path):
     with pytest.raises(LabStartupError, match="JupyterLab exited with code"):
         with running_jupyterlab(tmp_path / "no-such-folder", tmp_path / "state"):

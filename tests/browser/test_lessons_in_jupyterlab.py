@@ -1,23 +1,14 @@
-r"""The lessons as a learner meets them: opened and run in JupyterLab, in Chromium.
+r"""JupyterLab in Chromium sees what a learner sees, and the course has its lessons.
 
-Every lesson's solution and student version is copied into the server's root,
-opened in its own JupyterLab tab (File > Open from Path…), run through the Run menu
-(going on past errors as a learner would), saved from the page and checked both on
-the page and in the saved file, then closed with its kernel shut down. Screenshots
-of each notebook land in ``out/screenshots/jupyterlab/{solutions,notebooks}/{lesson}/``
-(or under ``$CE_BROWSER_SCREENSHOTS``); the terminal summary prints the folder and
-the seconds each step took.
-
-Run them with ``.venv/bin/pytest tests/browser``.
+The harness notebook checks the browser checks themselves; every lesson's solution and
+student version runs in JupyterLab in ``tests/lessons/test_execution.py``, beside the same
+lesson run in a kernel and in its grading view.
 """
 
 from __future__ import annotations
 
-import contextlib
 import sys
-from pathlib import Path
 
-import nbformat
 import pytest
 
 from .course_copy import (
@@ -27,77 +18,16 @@ from .course_copy import (
     LessonNotebook,
     discover_lessons,
 )
-from .lab_ui import LabNotebookPage, load_jupyterlab
+from .learner_run import assert_control_redraws_figure, notebook_in_lab, run_like_a_learner
 from .learner_view import (
     cells_not_run,
     error_and_stderr_problems,
     errors,
     figure_problems,
-    names_answers_define,
     unfilled_exercise_error_cells,
 )
 
 LESSONS = discover_lessons()
-#: Lessons whose solution must show an interactive control that redraws a figure.
-INTERACTIVE_LESSONS = {"lesson4_suppress_encourage"}
-
-
-@contextlib.contextmanager
-def notebook_in_lab(lab_session, relative_path: str, screenshots: Path):
-    r"""Give ``relative_path`` as a notebook to open in the JupyterLab page; always close it.
-
-    On failure a screenshot of the page is saved as ``failure.png`` next to the others,
-    the kernel is shut down and JupyterLab is reloaded, so the next notebook starts clean.
-    """
-    page, jupyterlab, step_timings = lab_session
-    for stale in screenshots.glob("*.png"):  # from an earlier run
-        stale.unlink()
-    notebook = LabNotebookPage(page, jupyterlab, relative_path)
-    try:
-        yield notebook
-        notebook.close()
-    except BaseException:
-        with contextlib.suppress(Exception):
-            screenshots.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=screenshots / "failure.png")
-        with contextlib.suppress(Exception):
-            notebook.shut_down_kernel()
-        load_jupyterlab(page, jupyterlab)
-        raise
-    finally:
-        step_timings[relative_path] = notebook.timings
-
-
-def run_like_a_learner(notebook: LabNotebookPage, screenshots: Path):
-    r"""Open, run every cell, save; return what was saved and what the page showed."""
-    notebook.open()
-    notebook.run_every_cell()
-    rendered = notebook.read_cells()
-    saved = notebook.save()
-    notebook.screenshot_pages(screenshots)
-    return saved, rendered
-
-
-def assert_no_problems(relative_path: str, problems: list[str]) -> None:
-    assert not problems, f"{relative_path} in JupyterLab:\n  " + "\n  ".join(problems)
-
-
-def assert_control_redraws_figure(notebook: LabNotebookPage, screenshots: Path) -> None:
-    r"""The slider next to a figure renders, and moving it changes the figure's image."""
-    cell = notebook.cell_with_slider_and_figure()
-    assert cell.count(), (
-        f"{notebook.relative_path}: no slider with a figure next to it was rendered"
-    )
-    output_area = cell.locator(".jp-Cell-outputArea")
-    images_before = notebook.figure_images(cell)
-    pixels_before = output_area.screenshot(path=screenshots / "control-before.png")
-    value_before, value_after = notebook.move_control(cell)
-    images_after = notebook.figure_images(cell)
-    pixels_after = output_area.screenshot(path=screenshots / "control-after.png")
-    assert images_after != images_before, (
-        f"moving the slider from {value_before} to {value_after} left the figure unchanged"
-    )
-    assert pixels_after != pixels_before, "the output area looks the same after moving the slider"
 
 
 def test_the_course_has_lessons():
@@ -117,11 +47,8 @@ def test_every_lesson_has_both_versions(lesson):
     assert not missing, f"lesson {lesson} is missing {missing}"
 
 
-@pytest.fixture
-def lab_session(jupyterlab_page, jupyterlab, step_timings):
-    return jupyterlab_page, jupyterlab, step_timings
-
-
+@pytest.mark.slow
+@pytest.mark.serial
 @pytest.mark.browser
 def test_harness_sees_what_a_learner_sees(lab_session, screenshots):
     folder = screenshots / "harness"
@@ -144,46 +71,3 @@ def test_harness_sees_what_a_learner_sees(lab_session, screenshots):
         assert saved.cells[6].outputs[0].text.strip() == sys.prefix
         assert notebook.page.locator(".lm-MenuBar-item", has_text="Nbgrader").count() == 1
         assert_control_redraws_figure(notebook, folder)
-
-
-@pytest.mark.browser
-@pytest.mark.parametrize("lesson", LESSONS)
-def test_solution_runs_cleanly_in_jupyterlab(lesson, lab_session, screenshots):
-    notebook_id = LessonNotebook(lesson, SOLUTIONS)
-    assert notebook_id.source().is_file(), f"{notebook_id.relative_path} is missing"
-    folder = screenshots / SOLUTIONS / lesson
-    path = notebook_id.relative_path
-    with notebook_in_lab(lab_session, path, folder) as notebook:
-        saved, rendered = run_like_a_learner(notebook, folder)
-        assert_no_problems(
-            path,
-            cells_not_run(saved, rendered)
-            + error_and_stderr_problems(saved, rendered)
-            + figure_problems(saved, rendered),
-        )
-        if lesson in INTERACTIVE_LESSONS:
-            assert_control_redraws_figure(notebook, folder)
-
-
-@pytest.mark.browser
-@pytest.mark.parametrize("lesson", LESSONS)
-def test_student_version_shows_only_unfilled_exercises(lesson, lab_session, screenshots):
-    notebook_id = LessonNotebook(lesson, STUDENT_VERSIONS)
-    solution = LessonNotebook(lesson, SOLUTIONS).source()
-    assert notebook_id.source().is_file(), f"{notebook_id.relative_path} is missing"
-    assert solution.is_file(), f"{notebook_id.relative_path} has no source in {SOLUTIONS}/"
-    answer_names = names_answers_define(nbformat.read(solution, as_version=4))
-    folder = screenshots / STUDENT_VERSIONS / lesson
-    path = notebook_id.relative_path
-    with notebook_in_lab(lab_session, path, folder) as notebook:
-        saved, rendered = run_like_a_learner(notebook, folder)
-        unfilled = unfilled_exercise_error_cells(saved, answer_names)
-        assert_no_problems(
-            path,
-            cells_not_run(saved, rendered)
-            + error_and_stderr_problems(saved, rendered, allowed_error_cells=unfilled)
-            + figure_problems(saved, rendered),
-        )
-        assert any(ename == "NotImplementedError" for _, ename, _ in errors(saved)), (
-            f"{path}: no unfilled exercise raised NotImplementedError in JupyterLab"
-        )

@@ -8,19 +8,19 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.animation import FuncAnimation  # noqa: E402
-from matplotlib.colors import to_hex  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from PIL import Image  # noqa: E402
+import numpy as np
+import pytest
+from matplotlib.animation import FuncAnimation
+from matplotlib.colors import to_hex
+from matplotlib.figure import Figure
+from PIL import Image
 
-from ce_lib.cross_entropy import cross_entropy_grad  # noqa: E402
-from ce_lib.dynamics import (  # noqa: E402
+from ce_lib.cross_entropy import cross_entropy_grad
+from ce_lib.dynamics import (
     descend_logits,
     descend_logits_several_labels,
 )
-from ce_lib.plots import (  # noqa: E402
+from ce_lib.plots import (
     ENCOURAGE_COLOR,
     OKABE_ITO,
     PALETTE,
@@ -49,7 +49,7 @@ from ce_lib.plots import (  # noqa: E402
     plot_weight_images,
     save_descent_animation,
 )
-from ce_lib.softmax import softmax  # noqa: E402
+from ce_lib.softmax import softmax
 
 
 @pytest.fixture(autouse=True)
@@ -297,7 +297,7 @@ def test_interactive_control_redraws_the_figure():
 
 
 def test_interactive_control_rejects_bad_input():
-    with pytest.raises(ValueError, match="max_lr: expected a finite number >= 2.0, got 1.0"):
+    with pytest.raises(ValueError, match=r"max_lr: expected a finite number >= 2\.0, got 1\.0"):
         interactive_suppress_encourage([0.0, 1.0], 0, lr=2.0, max_lr=1.0)
     with pytest.raises(ValueError, match=r"y: expected an integer in \[0, 2\), got 5"):
         interactive_suppress_encourage([0.0, 1.0], 5)

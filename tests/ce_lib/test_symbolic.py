@@ -201,7 +201,7 @@ def test_general_hessian_entry(rng):
 
 
 def test_general_gradient_rejects_unknown_target():
-    with pytest.raises(ValueError, match="target: expected 'one_label' or 'distrib.*got 'soft'"):
+    with pytest.raises(ValueError, match=r"target: expected 'one_label' or 'distrib.*got 'soft'"):
         derive_general_gradient("soft")
 
 

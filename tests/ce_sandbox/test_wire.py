@@ -9,7 +9,7 @@ from ce_sandbox import wire
 
 
 def _frame_parts(frame):
-    header_len, payload_len = struct.unpack(">II", frame[:8])
+    header_len, _payload_len = struct.unpack(">II", frame[:8])
     return frame[8 : 8 + header_len], frame[8 + header_len :]
 
 

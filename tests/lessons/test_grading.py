@@ -4,6 +4,8 @@ import pytest
 
 from .conftest import BLANK_STUDENT, LESSONS, SOLUTION_STUDENT, release_path
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.parametrize("lesson", LESSONS)
 def test_student_version_is_what_nbgrader_generates(lesson, course_copy):

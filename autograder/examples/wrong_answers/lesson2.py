@@ -41,7 +41,7 @@ LOSS = [
         Z + "a3 = sympy.exp(z3) / S\nJ = 1 - a3\n",
         ("missing_log",),
         VALUES,
-    ),  # fmt: skip
+    ),
     Variant(
         "l2_loss_k3",
         "no log, denominator written out",
@@ -1001,14 +1001,14 @@ GRADIENT_SUM = [
         "gradient_sum = 1.0\n",
         ("missing_true_class_term",),
         VALUES,
-    ),  # fmt: skip
+    ),
     Variant(
         "l2_gradient_sum",
         "the integer 1",
         "gradient_sum = 1\n",
         ("missing_true_class_term",),
         VALUES,
-    ),  # fmt: skip
+    ),
     Variant(
         "l2_gradient_sum",
         "three thirds",

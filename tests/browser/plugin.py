@@ -1,5 +1,8 @@
 r"""Fixtures of the browser tests: one JupyterLab server and one Chromium per session.
 
+A plugin (``tests/conftest.py`` loads it) rather than a conftest of ``tests/browser``, so
+that the lesson tests of ``tests/lessons`` can run a lesson in JupyterLab too.
+
 The browser tests need Debian's Chromium (``/usr/bin/chromium``, or the path in
 ``CE_BROWSER_CHROMIUM``) and Playwright for Python; no browser is downloaded. When
 either is missing the tests marked ``browser`` are skipped and the terminal summary
@@ -64,12 +67,6 @@ def screenshot_root() -> Path:
     """
     configured = os.environ.get(SCREENSHOTS_ENV_VAR)
     return Path(configured) if configured else REPO_ROOT / "out" / "screenshots" / "jupyterlab"
-
-
-def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", "browser: drives JupyterLab in Chromium (skipped, and said so, without one)"
-    )
 
 
 def pytest_collection_modifyitems(config, items):
@@ -161,6 +158,12 @@ def jupyterlab_page(browser_context, jupyterlab):
         yield page
     finally:
         page.close()
+
+
+@pytest.fixture
+def lab_session(jupyterlab_page, jupyterlab, step_timings):
+    r"""The page, the server and the step timings that :func:`.learner_run.notebook_in_lab` uses."""
+    return jupyterlab_page, jupyterlab, step_timings
 
 
 @pytest.fixture(scope="session")
