@@ -106,28 +106,19 @@ def failed_report(submission, reason, *, duration_s=0.0, status="failed"):
 
     ``status`` is ``"failed"`` when the submission itself is the reason (no notebook) and
     ``"error"`` when the grader failed (no grade at all). Every test of the lesson is listed
-    with 0 points and ``reason``, built like every other report entry
-    (:meth:`~autograder.definitions.framework.TestResult.as_dict`).
+    with 0 points and ``reason``.
     """
-    tests = [
-        test.failed_result(f"Not graded: {reason}").as_dict()
+    from autograder.report import notebook_report
+
+    results = [
+        test.failed_result(f"Not graded: {reason}")
         for test in _lesson_tests(submission.assignment_id)
     ]
-    return {
-        "lesson_id": submission.assignment_id,
-        "notebook": str(submission.path or ""),
-        "score": 0.0,
-        "max_score": sum(t["max_points"] for t in tests),
-        "status": status,
-        "reason": reason,
-        "isolation": "not run",
-        "tests": tests,
-        "notes": [],
-        "duration_s": duration_s,
-        "student_id": submission.student_id,
-        "assignment_id": submission.assignment_id,
-        "notebook_id": submission.notebook_id,
-    }
+    report = notebook_report(
+        submission.assignment_id, submission.path or "", results, status=status, reason=reason,
+        isolation="not run", duration_s=duration_s,
+    )  # fmt: skip
+    return _with_ids(report, submission)
 
 
 def _plain(value):

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from autograder import definitions
 from autograder.definitions import forbidden_for, lesson_ids, view_for
+from autograder.report import notebook_report
 from autograder.sandbox.launcher import Limits, Sandbox, SandboxError
 from autograder.secret import default_course_root
 
@@ -241,19 +242,10 @@ def course_cells(sources, trusted):
 
 
 def _report(lesson_id, path, results, status, reason, isolation, notes, started):
-    tests = [result.as_dict() for result in results]
-    return {
-        "lesson_id": lesson_id,
-        "notebook": str(path),
-        "score": round(sum(test["points"] for test in tests), 4),
-        "max_score": float(sum(test["max_points"] for test in tests)),
-        "status": status,
-        "reason": reason,
-        "isolation": isolation,
-        "tests": tests,
-        "notes": notes,
-        "duration_s": round(time.monotonic() - started, 3),
-    }
+    return notebook_report(
+        lesson_id, path, results, status=status, reason=reason, isolation=isolation,
+        notes=notes, duration_s=time.monotonic() - started,
+    )  # fmt: skip
 
 
 def grade_notebook(path, *, lesson_id=None, secret, limits=None, course_root=None):

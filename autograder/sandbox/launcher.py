@@ -1,4 +1,8 @@
-r"""Run one notebook's code in its sandbox and talk to it with deadlines.
+r"""Run one notebook's code in its sandbox: start the worker, ask it, end it.
+
+This module is the worker's process life. The frames it exchanges with the worker, each
+within a deadline, are :mod:`autograder.sandbox.channel`'s; why a worker stopped is read by
+:mod:`autograder.sandbox.exits`.
 
 With ``isolation="bubblewrap"`` (the default, and the only mode ``ce-grade autograde`` uses
 unless an instructor opts out) the worker is forked from the lesson view's warm process
@@ -19,7 +23,6 @@ notebook, and a cap on what the student may print (everything printed is discard
 import functools
 import math
 import os
-import selectors
 import shutil
 import signal
 import subprocess
@@ -28,8 +31,20 @@ import time
 from dataclasses import dataclass
 
 from autograder.sandbox import warm
+from autograder.sandbox.channel import Channel
+from autograder.sandbox.exits import SandboxError, classify_exit
 from autograder.sandbox.view import built_view
-from ce_sandbox.wire import WireError, encode, read_frame
+from ce_sandbox.wire import WireError, encode
+
+__all__ = [
+    "BWRAP_MISSING",
+    "Limits",
+    "Sandbox",
+    "SandboxError",
+    "bubblewrap_path",
+    "classify_exit",
+    "self_test",
+]
 
 ISOLATIONS = ("bubblewrap", "none")
 
@@ -85,24 +100,6 @@ class Limits:
             raise ValueError(
                 f"isolation must be one of {', '.join(ISOLATIONS)}, got {self.isolation!r}"
             )
-
-
-class SandboxError(RuntimeError):
-    r"""The sandbox stopped before answering; ``kind`` says why in one word.
-
-    ``kind`` is one of ``"timeout"``, ``"memory"``, ``"output"``, ``"exit"``, ``"crash"``,
-    ``"protocol"`` (caused by the student's code) or ``"start"`` (the grader's own failure:
-    the notebook gets no grade).
-    """
-
-    def __init__(self, kind, message):
-        super().__init__(message)
-        self.kind = kind
-
-    @property
-    def grader_failure(self):
-        r"""Whether the failure is the grader's, not the student's code's."""
-        return self.kind == "start"
 
 
 BWRAP_MISSING = (
@@ -180,7 +177,7 @@ class Sandbox:
         self._output = None
         self._output_bytes = 0
         self._output_exceeded = False
-        self._deadline = None
+        self._channel = None
         self._exit_code = None
         self._warm_failed = False
         self._drainer = None
@@ -233,15 +230,25 @@ class Sandbox:
                 os.close(fd)
         self._drainer = threading.Thread(target=self._drain_output, daemon=True)
         self._drainer.start()
-        self._deadline = time.monotonic() + self.limits.notebook_timeout_s
+        self._channel = Channel(
+            to_worker_write,
+            from_worker_read,
+            deadline=time.monotonic() + self.limits.notebook_timeout_s,
+            notebook_timeout_s=self.limits.notebook_timeout_s,
+            kill=self._kill_if_running,
+            stopped=self._stopped,
+            cut=lambda: self._output_exceeded,
+        )
         try:
-            hello = self._receive(min(warm.REQUEST_TIMEOUT_S, self.limits.notebook_timeout_s))
+            hello = self._channel.receive(
+                min(warm.REQUEST_TIMEOUT_S, self.limits.notebook_timeout_s)
+            )
         except SandboxError as error:
             raise SandboxError("start", f"the sandbox could not start ({error})") from None
         if hello.get("op") != "isolated":
             raise SandboxError("start", "the sandbox did not start as expected")
-        self._send(setup, self.limits.cells_timeout_s)
-        return self._receive(self.limits.cells_timeout_s)
+        self._channel.send(setup, self.limits.cells_timeout_s)
+        return self._channel.receive(self.limits.cells_timeout_s)
 
     def _resources(self):
         return {
@@ -310,8 +317,8 @@ class Sandbox:
 
     def request(self, message):
         r"""Send one request and return the worker's answer (within the test time limit)."""
-        self._send(encode(message), self.limits.test_timeout_s)
-        return self._receive(self.limits.test_timeout_s)
+        self._channel.send(encode(message), self.limits.test_timeout_s)
+        return self._channel.receive(self.limits.test_timeout_s)
 
     def close(self):
         r"""Stop the worker and everything it started."""
@@ -379,14 +386,16 @@ class Sandbox:
         self._exit_code = code
         return code
 
+    def _kill_if_running(self):
+        if self._exit_code is None:
+            self._finish(kill=True)
+
     @staticmethod
     def _kill_group(process):
         try:
             os.killpg(process.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
-
-    # --- framing and deadlines --------------------------------------------------------------
 
     def _drain_output(self):
         stream = self._output
@@ -405,82 +414,6 @@ class Sandbox:
         finally:
             stream.close()
 
-    def _send(self, data, timeout):
-        # The pipe does not block: a worker that never reads (the pipe full of requests)
-        # is stopped at the deadline instead of holding the grader forever.
-        deadline = min(time.monotonic() + timeout, self._deadline)
-        selector = selectors.DefaultSelector()
-        selector.register(self._to_worker, selectors.EVENT_WRITE)
-        try:
-            view = memoryview(data)
-            while view:
-                if self._output_exceeded:
-                    raise self._stopped()
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    if self._exit_code is None:
-                        self._finish(kill=True)
-                    raise SandboxError("timeout", self._timeout_message(timeout))
-                if not selector.select(min(remaining, 0.25)):
-                    continue
-                try:
-                    written = os.write(self._to_worker, view)
-                except BlockingIOError:
-                    continue
-                view = view[written:]
-        except OSError:
-            raise self._stopped() from None
-        finally:
-            selector.close()
-
-    def _receive(self, timeout):
-        deadline = min(time.monotonic() + timeout, self._deadline)
-        selector = selectors.DefaultSelector()
-        selector.register(self._from_worker, selectors.EVENT_READ)
-        buffer = bytearray()
-
-        def read_exactly(count):
-            while len(buffer) < count:
-                remaining = deadline - time.monotonic()
-                if self._output_exceeded:
-                    raise self._stopped()
-                if remaining <= 0:
-                    raise SandboxError("timeout", self._timeout_message(timeout))
-                if not selector.select(min(remaining, 0.25)):
-                    continue
-                chunk = os.read(self._from_worker, 1 << 20)
-                if not chunk:
-                    raise self._stopped()
-                buffer.extend(chunk)
-            data = bytes(buffer[:count])
-            del buffer[:count]
-            return data
-
-        try:
-            message = read_frame(read_exactly)
-            if not isinstance(message, dict):
-                # Every message of the worker is an object; the student's code can write any
-                # frame on the pipe, and a list or a number must not reach the grader's reads.
-                raise WireError("a message that is not an object")
-            return message
-        except SandboxError as error:
-            if error.kind == "timeout" and self._exit_code is None:
-                self._finish(kill=True)
-            raise
-        except WireError as error:
-            self._finish(kill=True)
-            raise SandboxError(
-                "protocol",
-                f"the notebook's process sent something that is not plain data ({error})",
-            ) from None
-        finally:
-            selector.close()
-
-    def _timeout_message(self, timeout):
-        if time.monotonic() >= self._deadline:
-            return f"the notebook ran longer than its {self.limits.notebook_timeout_s:g} s limit"
-        return f"the code ran longer than the {timeout:g} s limit"
-
     # --- exit classification ----------------------------------------------------------------
 
     def _stopped(self):
@@ -492,25 +425,6 @@ class Sandbox:
                 "output", f"the notebook printed more than {self.limits.output_bytes} bytes"
             )
         return classify_exit(code)
-
-
-def classify_exit(code):
-    r"""Return the :class:`SandboxError` of a worker that stopped with exit status ``code``.
-
-    >>> classify_exit(-9).kind, classify_exit(0).kind
-    ('memory', 'exit')
-    """
-    if code == -signal.SIGXCPU:
-        return SandboxError("timeout", "the notebook used more CPU time than its limit allows")
-    if code == -signal.SIGKILL:
-        return SandboxError(
-            "memory", "the notebook's process was killed (memory limit or a forced stop)"
-        )
-    if code is not None and code >= 0:
-        # No exit status or signal number in the message: the student's code chooses them
-        # and could spell out something it saw.
-        return SandboxError("exit", "the notebook's process exited before grading ended")
-    return SandboxError("crash", "the notebook's process crashed")
 
 
 def _unisolated_bootstrap(built):
