@@ -15,7 +15,7 @@ from nbformat.corpus.words import generate_corpus_id
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from autograder.outputs.atomic import write_text_atomically
-from autograder.outputs.explanations import explain_misconception
+from autograder.outputs.explanations import explanations_to_add
 
 # nbgrader's cell restoration warns about every edited test cell; the report already says so.
 _nbgrader_log = logging.getLogger(f"{__name__}.nbgrader")
@@ -122,11 +122,8 @@ def _write_results_into_grade_cells(notebook, report):
             continue
         test = tests[grade_id]
         lines = [str(test.get("message") or "")]
-        for code in test.get("misconceptions", []):
-            item = explain_misconception(code)
-            if item["explanation"] and item["explanation"] in lines[0]:
-                continue  # the message already explains it
-            lines.append(f"misconception {code}: {item['explanation'] or item['title']}")
+        for item in explanations_to_add(lines[0], test.get("misconceptions", [])):
+            lines.append(f"misconception {item['code']}: {item['explanation'] or item['title']}")
         # The score as the cell's value: what stock nbgrader reads as partial credit.
         cell.outputs = [
             new_output("stream", name="stdout", text="\n".join(lines) + "\n"),

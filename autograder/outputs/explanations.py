@@ -46,3 +46,19 @@ def without_explanations(message, codes):
     explanations = [text for text in explanations if text]
     kept = [line for line in str(message).splitlines() if not any(t in line for t in explanations)]
     return "\n".join(kept)
+
+
+def explanations_to_add(message, codes):
+    r"""The explanations of ``codes`` that ``message`` does not quote yet, one item per code.
+
+    Text outputs (the terminal, the autograded notebook) print these after the message, so
+    that each misconception is explained once.
+
+    >>> from autograder.misconceptions import explain
+    >>> text = "0 of 4 cases.\n  Likely [sign_flipped]: " + explain("sign_flipped")
+    >>> [item["code"] for item in explanations_to_add(text, ["sign_flipped", "wrong_axis"])]
+    ['wrong_axis']
+    """
+    message = str(message)
+    items = [explain_misconception(code) for code in codes]
+    return [item for item in items if not (item["explanation"] and item["explanation"] in message)]

@@ -3,7 +3,7 @@ r"""Plain-text views of reports: one notebook for ``ce-grade check``, a class fo
 import re
 import textwrap
 
-from autograder.outputs.explanations import explain_misconception
+from autograder.outputs.explanations import explanations_to_add
 from autograder.outputs.grades_csv import format_points, report_to_row
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -70,10 +70,7 @@ def format_report(report, *, width=88):
                 paragraph.strip(), width, initial_indent=lead, subsequent_indent=lead + "  "
             )
             lines.extend(wrapped or [""])
-        for code in test.get("misconceptions", []):
-            item = explain_misconception(code)
-            if item["explanation"] and item["explanation"] in str(test.get("message")):
-                continue  # the message already explains it
+        for item in explanations_to_add(test.get("message") or "", test.get("misconceptions", [])):
             text = f"misconception {item['code']}: {item['explanation'] or item['title']}"
             lines.extend(
                 textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=indent * 2)
