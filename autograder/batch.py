@@ -12,7 +12,10 @@ import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from numbers import Integral
 from pathlib import Path
+
+from ce_lib.validation import check_scalar
 
 
 @dataclass(frozen=True, order=True)
@@ -80,7 +83,9 @@ def find_submissions(submitted, *, lessons=None):
     from autograder.matching import match_class
 
     if not Path(submitted).is_dir():
-        raise ValueError(f"submitted must be a folder of student folders, got {str(submitted)!r}")
+        raise ValueError(
+            f"submitted: expected a folder of student folders, got {str(submitted)!r}."
+        )
     found = []
     for match in match_class(submitted, lessons or course_lessons()):
         row = match.assignment_id or "unknown"
@@ -211,8 +216,7 @@ def grade_submissions(
     dict
         One report per submission.
     """
-    if int(jobs) < 1:
-        raise ValueError(f"jobs must be a positive integer, got {jobs!r}")
+    jobs = check_scalar(jobs, "jobs", Integral, min_val=1)
     submissions = list(submissions)
     options = {"secret": secret, "limits": limits, "course_root": course_root}
     if scheduler is not None:
@@ -221,7 +225,7 @@ def grade_submissions(
         for submission in submissions:
             yield grade_submission(submission, **options)
     else:
-        yield from _grade_in_pool(submissions, int(jobs), options)
+        yield from _grade_in_pool(submissions, jobs, options)
 
 
 def _worker_context():

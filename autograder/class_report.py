@@ -1138,7 +1138,9 @@ def write_class_report(out_dir, *, course_root=None):
     """
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
-        raise FileNotFoundError(f"no such output folder: {out_dir}")
+        raise FileNotFoundError(
+            f"out_dir: expected the output folder of a grading run, got {str(out_dir)!r}."
+        )
     if course_root is None:
         from autograder.secret import default_course_root
 
@@ -1179,11 +1181,13 @@ def add_arguments(parser):
 
 def run(args):
     r"""Write the class report for parsed :func:`add_arguments`; return the exit status."""
-    try:
-        path = write_class_report(args.out, course_root=args.course_root)
-    except FileNotFoundError as error:
-        print(f"error: {error}", file=sys.stderr)
+    if not args.out.is_dir():
+        print(
+            f"error: OUT: expected the output folder of a grading run, got {str(args.out)!r}.",
+            file=sys.stderr,
+        )
         return 2
+    path = write_class_report(args.out, course_root=args.course_root)
     print(f"class report: {path}")
     return 0
 

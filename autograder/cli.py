@@ -33,26 +33,28 @@ EXAMPLE_CLASS = Path(__file__).resolve().parent / "examples" / "class" / "submit
 
 
 def _positive_int(text):
+    # argparse puts the option's name in front: "argument --jobs: expected ...".
+    from numbers import Integral
+
+    from ce_lib.validation import check_scalar
+
     try:
-        value = int(text)
+        return check_scalar(int(text), "", Integral, min_val=1)
     except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
-    return value
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text!r}.") from None
 
 
 def _existing_dir(text):
     path = Path(text)
     if not path.is_dir():
-        raise argparse.ArgumentTypeError(f"no such folder: {text!r}")
+        raise argparse.ArgumentTypeError(f"expected an existing folder, got {text!r}.")
     return path
 
 
 def _existing_file(text):
     path = Path(text)
     if not path.is_file():
-        raise argparse.ArgumentTypeError(f"no such file: {text!r}")
+        raise argparse.ArgumentTypeError(f"expected an existing file, got {text!r}.")
     return path
 
 
@@ -156,7 +158,10 @@ def _secret(args, course_root):
     if args.secret_file is not None:
         content = args.secret_file.read_bytes().strip()
         if not content:
-            raise SystemExit(f"ce-grade: error: the secret file {str(args.secret_file)!r} is empty")
+            raise SystemExit(
+                f"ce-grade: error: --secret-file: expected a file holding the secret, got the "
+                f"empty file {str(args.secret_file)!r}."
+            )
         return content
     from autograder.secret import load_secret
 
@@ -459,7 +464,9 @@ def _cmd_autograde(args):
     from autograder.outputs import format_grade_table
 
     if args.out.exists() and not args.out.is_dir():
-        raise SystemExit(f"ce-grade: error: --out must be a folder, got the file {str(args.out)!r}")
+        raise SystemExit(
+            f"ce-grade: error: --out: expected a folder, got the file {str(args.out)!r}."
+        )
     course_root = _course_root(args)
     secret = _secret(args, course_root)
     if not args.quiet:
@@ -510,7 +517,9 @@ def _cmd_check(args):
     from autograder.outputs import format_report
 
     if not args.notebook.is_file():
-        raise SystemExit(f"ce-grade: error: no such notebook: {str(args.notebook)!r}")
+        raise SystemExit(
+            f"ce-grade: error: NOTEBOOK: expected a notebook file, got {str(args.notebook)!r}."
+        )
     course_root = _course_root(args)
     secret = _secret(args, course_root)
     lesson_id = args.lesson
@@ -547,14 +556,19 @@ def _cmd_release(args):
     from autograder.gradebook import release_lessons
 
     course_root = _course_root(args)
-    if course_root is None or not (course_root / "solutions").is_dir():
-        raise SystemExit("ce-grade: error: no course root with solutions/; pass --course-root")
+    if course_root is None:
+        raise SystemExit("ce-grade: error: no course root found; pass --course-root")
+    if not (course_root / "solutions").is_dir():
+        raise SystemExit(
+            f"ce-grade: error: --course-root: expected a course folder holding solutions/, "
+            f"got {str(course_root)!r}."
+        )
     available = _solution_lessons(course_root)
     lessons = args.lessons or available
     unknown = [name for name in lessons if name not in available]
     if unknown:
         raise SystemExit(
-            f"ce-grade: error: lesson must be one of {', '.join(available)}; got {unknown[0]!r}"
+            f"ce-grade: error: LESSON: expected one of {', '.join(available)}, got {unknown[0]!r}."
         )
     failed = []
     for lesson, error in release_lessons(course_root, lessons).items():

@@ -31,14 +31,15 @@ import datetime
 import hashlib
 import json
 import logging
-import math
 import os
 import sys
 import types
 from dataclasses import dataclass, field
+from numbers import Real
 from pathlib import Path
 
 from autograder.regular_files import entry_kind, read_regular_file
+from ce_lib.validation import check_scalar
 
 __all__ = ["LateAssessment", "LatePolicy", "format_duration", "load_course_config"]
 
@@ -79,7 +80,7 @@ def load_course_config(course_root):
 
     root = Path(course_root)
     if not root.is_dir():
-        raise ValueError(f"course_root must be a course folder, got {str(course_root)!r}")
+        raise ValueError(f"course_root: expected a course folder, got {str(course_root)!r}.")
     config = Config()
     sources = [
         ("jupyter_config", jupyter_config_path()),
@@ -271,9 +272,9 @@ class LatePolicy:
             except (TraitError, ImportError) as error:
                 configured = config.AssignLatePenalties.get("plugin_class", "")
                 raise ValueError(
-                    "AssignLatePenalties.plugin_class in nbgrader_config.py must name an "
+                    "AssignLatePenalties.plugin_class in nbgrader_config.py: expected an "
                     "importable nbgrader plugin class (a LateSubmissionPlugin), got "
-                    f"{configured!r}: {error}"
+                    f"{configured!r} ({error})."
                 ) from error
         plugin = assigner.plugin_inst
         plugin_class = type(plugin)
@@ -353,23 +354,29 @@ class LatePolicy:
         from nbgrader.utils import parse_utc
 
         path = Path(submission_dir) / "timestamp.txt"
-        if entry_kind(path) is not None:
+        kind = entry_kind(path)
+        if kind is not None:
+            expected = "submission_dir: expected nbgrader's timestamp.txt as a small text file"
+            if kind != "file":
+                raise ValueError(f"{expected}, got {str(path)!r}, a {kind}.")
             try:
                 text = read_regular_file(path, max_bytes=MAX_TIMESTAMP_BYTES)
                 text = text.decode("utf-8").strip()
-            except (ValueError, UnicodeDecodeError) as error:
+            except UnicodeDecodeError as error:
+                raise ValueError(f"{expected}, got {str(path)!r} ({error}).") from None
+            except ValueError:  # too large, or replaced since it was looked at
                 raise ValueError(
-                    f"submission_dir must hold nbgrader's timestamp.txt as a small text file; "
-                    f"{str(path)!r}: {error}"
+                    f"{expected}, got {str(path)!r}, larger than {MAX_TIMESTAMP_BYTES} bytes "
+                    "or changed while being read."
                 ) from None
             if text:
                 try:
                     return parse_utc(text), "timestamp.txt"
                 except (ValueError, OverflowError, TypeError) as error:
                     raise ValueError(
-                        f"timestamp.txt must hold a time nbgrader reads, such as "
-                        f"'2024-03-01 17:00:00.000000 UTC'; {str(path)!r} holds {text[:80]!r} "
-                        f"({error})"
+                        f"timestamp.txt: expected a time nbgrader reads, such as "
+                        f"'2024-03-01 17:00:00.000000 UTC', got {text[:80]!r} in "
+                        f"{str(path)!r} ({error})."
                     ) from None
         recorded = self.recorded.get((assignment_id, student_id))
         return (recorded, "gradebook") if recorded is not None else (None, "")
@@ -401,13 +408,8 @@ class LatePolicy:
         """
         for name, value in (("student_id", student_id), ("assignment_id", assignment_id)):
             if not isinstance(value, str) or not value:
-                raise ValueError(f"{name} must be a non-empty string, got {value!r}")
-        try:
-            raw = float(raw_score)
-        except (TypeError, ValueError):
-            raw = math.nan
-        if not math.isfinite(raw) or isinstance(raw_score, bool):
-            raise ValueError(f"raw_score must be a finite number of points, got {raw_score!r}")
+                raise ValueError(f"{name}: expected a non-empty string, got {value!r}.")
+        raw = float(check_scalar(raw_score, "raw_score", Real))
 
         due = self.due_dates.get(assignment_id)
         extension = self.extensions.get((assignment_id, student_id))

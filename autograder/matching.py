@@ -186,14 +186,15 @@ class Lessons:
     def __post_init__(self):
         if not isinstance(self.cell_ids, Mapping):
             raise ValueError(
-                f"cell_ids must map lesson ids to grade ids, got {type(self.cell_ids).__name__}"
+                "cell_ids: expected a mapping of lesson ids to grade ids, got "
+                f"{type(self.cell_ids).__name__}."
             )
         clean = {}
         for lesson_id, ids in self.cell_ids.items():
             if not isinstance(lesson_id, str) or not lesson_id:
-                raise ValueError(f"cell_ids keys must be lesson ids, got {lesson_id!r}")
+                raise ValueError(f"cell_ids: expected lesson ids as keys, got {lesson_id!r}.")
             if isinstance(ids, str) or not isinstance(ids, Iterable):
-                raise ValueError(f"cell_ids[{lesson_id!r}] must be a set of ids, got {ids!r}")
+                raise ValueError(f"cell_ids[{lesson_id!r}]: expected a set of ids, got {ids!r}.")
             clean[lesson_id] = frozenset(str(i) for i in ids)
         object.__setattr__(self, "cell_ids", dict(sorted(clean.items())))
         owners = {}
@@ -227,7 +228,8 @@ class Lessons:
         solutions = Path(course_root) / "solutions"
         if not solutions.is_dir():
             raise ValueError(
-                f"course_root must hold the lessons in solutions/, got {str(course_root)!r}"
+                "course_root: expected a course folder holding the lessons in solutions/, "
+                f"got {str(course_root)!r}."
             )
         cell_ids = {}
         for folder in sorted(solutions.iterdir()):
@@ -239,7 +241,8 @@ class Lessons:
                 ids = _grade_ids(read_regular_file(notebook, max_bytes=MAX_NOTEBOOK_BYTES))
                 if ids is None:
                     raise ValueError(
-                        f"the lesson notebook must be a readable notebook, got {str(notebook)!r}"
+                        "course_root: expected readable lesson notebooks in solutions/, got "
+                        f"{str(notebook)!r}."
                     )
             cell_ids[folder.name] = ids
         return cls(cell_ids)
@@ -692,7 +695,7 @@ def match_assignment(folder, lessons, *, student_id=None):
         not a :class:`Lessons`.
     """
     if not isinstance(lessons, Lessons):
-        raise ValueError(f"lessons must be a Lessons, got {type(lessons).__name__}")
+        raise ValueError(f"lessons: expected a Lessons, got {type(lessons).__name__}.")
     folder = Path(folder)
     try:
         mode = os.lstat(folder).st_mode
@@ -701,7 +704,7 @@ def match_assignment(folder, lessons, *, student_id=None):
     if mode is None or not stat.S_ISDIR(mode):
         what = "nothing" if mode is None else f"a {kind_of_mode(mode)}"
         raise ValueError(
-            f"folder must be an assignment folder of {LAYOUT}, got {str(folder)!r} ({what})"
+            f"folder: expected an assignment folder of {LAYOUT}, got {str(folder)!r} ({what})."
         )
     student_id = folder.parent.name if student_id is None else student_id
     entries = scan_folder(folder, lessons)
@@ -830,10 +833,10 @@ def _visible(folder):
 
 def _layout_error(submitted, what):
     return ValueError(
-        f"submitted must be nbgrader's submitted folder, laid out as {LAYOUT}: one folder "
+        f"submitted: expected nbgrader's submitted folder, laid out as {LAYOUT}: one folder "
         f"per student, in it one folder per assignment (lesson), in it the notebooks, as in "
         f"submitted/ada/lesson3_implement/lesson3_implement.ipynb; got {str(submitted)!r}, "
-        f"which {what}"
+        f"which {what}."
     )
 
 

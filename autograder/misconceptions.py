@@ -242,7 +242,7 @@ def explain(code):
     try:
         return EXPLANATIONS[code]
     except KeyError:
-        raise ValueError(f"code must be one of {', '.join(CODES)}; got {code!r}") from None
+        raise ValueError(f"code: expected one of {', '.join(CODES)}, got {code!r}.") from None
 
 
 # --- building blocks (trusted, stable, float64) -------------------------------------------

@@ -22,6 +22,9 @@ b'hello'
 
 import os
 import stat
+from numbers import Integral
+
+from ce_lib.validation import check_scalar
 
 __all__ = ["entry_kind", "kind_of_mode", "read_regular_file"]
 
@@ -102,11 +105,10 @@ def read_regular_file(path, *, max_bytes):
     OSError
         If the file cannot be read (missing, permission denied).
     """
-    if not isinstance(max_bytes, int) or max_bytes < 0:
-        raise ValueError(f"max_bytes must be a non-negative integer, got {max_bytes!r}")
+    max_bytes = check_scalar(max_bytes, "max_bytes", Integral, min_val=0)
     kind = kind_of_mode(os.lstat(path).st_mode)
     if kind != "file":
-        raise ValueError(f"{os.fspath(path)!r} is a {kind}, not a regular file")
+        raise ValueError(f"path: expected a regular file, got {os.fspath(path)!r}, a {kind}.")
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     flags |= getattr(os, "O_CLOEXEC", 0)
     descriptor = os.open(path, flags)
@@ -114,11 +116,11 @@ def read_regular_file(path, *, max_bytes):
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode):  # replaced between the look and the open
             kind = kind_of_mode(status.st_mode)
-            raise ValueError(f"{os.fspath(path)!r} is a {kind}, not a regular file")
+            raise ValueError(f"path: expected a regular file, got {os.fspath(path)!r}, a {kind}.")
         if status.st_size > max_bytes:
             raise ValueError(
-                f"{os.fspath(path)!r} holds {status.st_size} bytes, more than the "
-                f"{max_bytes} accepted"
+                f"path: expected a file of at most {max_bytes} bytes, got {os.fspath(path)!r}, "
+                f"of {status.st_size} bytes."
             )
         chunks, remaining = [], max_bytes + 1
         while remaining > 0:
@@ -131,5 +133,8 @@ def read_regular_file(path, *, max_bytes):
         os.close(descriptor)
     data = b"".join(chunks)
     if len(data) > max_bytes:  # grew while being read
-        raise ValueError(f"{os.fspath(path)!r} holds more than the {max_bytes} bytes accepted")
+        raise ValueError(
+            f"path: expected a file of at most {max_bytes} bytes, got {os.fspath(path)!r}, "
+            "which grew past that while being read."
+        )
     return data

@@ -82,7 +82,7 @@ def notebook_report(lesson_id, notebook, results, *, status, reason=None, isolat
     duration_s : float
     """
     if status not in STATUSES:
-        raise ValueError(f"status must be one of {', '.join(STATUSES)}, got {status!r}")
+        raise ValueError(f"status: expected one of {STATUSES}, got {status!r}.")
     tests = [result.as_dict() for result in results]
     return {
         "lesson_id": lesson_id,

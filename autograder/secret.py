@@ -113,8 +113,10 @@ def hidden_seed(secret, test_id):
     """
     if isinstance(secret, str):
         secret = secret.encode("utf-8")
-    if not isinstance(secret, bytes | bytearray) or not secret:
-        raise ValueError(f"secret must be non-empty bytes or str, got {type(secret).__name__}")
+    if not isinstance(secret, bytes | bytearray):
+        raise ValueError(f"secret: expected non-empty bytes or str, got {type(secret).__name__}.")
+    if not secret:
+        raise ValueError("secret: expected non-empty bytes or str, got an empty one.")
     digest = hmac.new(bytes(secret), f"hidden:{test_id}".encode(), hashlib.sha256).digest()
     return int.from_bytes(digest, "big")
 

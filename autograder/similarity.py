@@ -34,6 +34,9 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
+from numbers import Integral, Real
+
+from ce_lib.validation import check_scalar
 
 #: Length of the substrings hashed (copydetect's "noise threshold"), in normalised characters.
 K = 20
@@ -474,6 +477,14 @@ def find_similar(
     list of SimilarPair
         Sorted by decreasing similarity, then by key.
 
+    Raises
+    ------
+    ValueError
+        If ``threshold`` is not a number in [0, 1], ``k``, ``window`` or
+        ``common_notebooks`` not an integer >= 1, or ``min_shared_chars`` not an integer
+        >= 0 (a wrong type raises :class:`ce_lib.validation.ArgumentTypeError`, also a
+        ValueError).
+
     Examples
     --------
     >>> copied = ("def f(z):\n    top = z.max(axis=1, keepdims=True)\n"
@@ -487,6 +498,12 @@ def find_similar(
     [(('ada',), ('bob',), 1.0)]
     """
     from copydetect import compare_files
+
+    k = check_scalar(k, "k", Integral, min_val=1)
+    window = check_scalar(window, "window", Integral, min_val=1)
+    threshold = check_scalar(threshold, "threshold", Real, min_val=0, max_val=1)
+    min_shared_chars = check_scalar(min_shared_chars, "min_shared_chars", Integral, min_val=0)
+    common_notebooks = check_scalar(common_notebooks, "common_notebooks", Integral, min_val=1)
 
     submissions = [s for s in submissions if len(s.normalised.text) >= k]
     fingerprints = [_fingerprint(s, k, window) for s in submissions]

@@ -12,7 +12,7 @@ def _safe_part(name):
     # Ids come from folder names of the submitted layout; refuse anything that would leave OUT.
     name = str(name)
     if name in {"", ".", ".."} or "/" in name or "\\" in name or "\x00" in name:
-        raise ValueError(f"id must be a plain folder or file name, got {name!r}")
+        raise ValueError(f"id: expected a plain folder or file name, got {name!r}.")
     return name
 
 

@@ -29,11 +29,13 @@ import subprocess
 import threading
 import time
 from dataclasses import dataclass
+from numbers import Integral, Real
 
 from autograder.sandbox import warm
 from autograder.sandbox.channel import Channel
 from autograder.sandbox.exits import SandboxError, classify_exit
 from autograder.sandbox.view import built_view
+from ce_lib.validation import check_scalar
 from ce_sandbox.wire import WireError, encode
 
 __all__ = [
@@ -85,21 +87,14 @@ class Limits:
 
     def __post_init__(self):
         for name in ("cells_timeout_s", "test_timeout_s", "notebook_timeout_s"):
-            value = getattr(self, name)
-            if not (isinstance(value, int | float) and value > 0):
-                raise ValueError(f"{name} must be a positive number of seconds, got {value!r}")
-        if not (isinstance(self.memory_mb, int) and self.memory_mb >= 256):
-            raise ValueError(f"memory_mb must be an integer >= 256, got {self.memory_mb!r}")
-        if self.cpu_s is not None and not (isinstance(self.cpu_s, int | float) and self.cpu_s > 0):
-            raise ValueError(f"cpu_s must be a positive number of seconds, got {self.cpu_s!r}")
-        if not (isinstance(self.output_bytes, int) and self.output_bytes > 0):
-            raise ValueError(f"output_bytes must be a positive integer, got {self.output_bytes!r}")
-        if not (isinstance(self.tmp_mb, int) and self.tmp_mb >= 1):
-            raise ValueError(f"tmp_mb must be a positive integer, got {self.tmp_mb!r}")
+            check_scalar(getattr(self, name), name, Real, min_val=0, include_boundaries="neither")
+        check_scalar(self.memory_mb, "memory_mb", Integral, min_val=256)
+        if self.cpu_s is not None:
+            check_scalar(self.cpu_s, "cpu_s", Real, min_val=0, include_boundaries="neither")
+        check_scalar(self.output_bytes, "output_bytes", Integral, min_val=1)
+        check_scalar(self.tmp_mb, "tmp_mb", Integral, min_val=1)
         if self.isolation not in ISOLATIONS:
-            raise ValueError(
-                f"isolation must be one of {', '.join(ISOLATIONS)}, got {self.isolation!r}"
-            )
+            raise ValueError(f"isolation: expected one of {ISOLATIONS}, got {self.isolation!r}.")
 
 
 BWRAP_MISSING = (

@@ -103,13 +103,14 @@ class LessonView:
         unknown_shims = sorted(set(self.shims) - set(SHIMS))
         if unknown_shims:
             raise ValueError(
-                f"shims must be among {', '.join(sorted(SHIMS))}; got {', '.join(unknown_shims)}"
+                f"shims: expected names among {', '.join(sorted(SHIMS))}, got "
+                f"{', '.join(map(repr, unknown_shims))}."
             )
         unknown = sorted(set(self.absent) - set(CE_LIB_MODULES))
         if unknown:
             raise ValueError(
-                f"absent must name modules of ce_lib ({', '.join(CE_LIB_MODULES)}); "
-                f"got {', '.join(unknown)}"
+                f"absent: expected modules of ce_lib ({', '.join(CE_LIB_MODULES)}), "
+                f"got {', '.join(map(repr, unknown))}."
             )
 
     def absent_modules(self):
@@ -174,7 +175,9 @@ def distribution_closure(packages):
     pending = []
     for package in packages:
         if package not in mapping:
-            raise ValueError(f"packages: {package!r} is not installed in this environment")
+            raise ValueError(
+                f"packages: expected modules installed in this environment, got {package!r}."
+            )
         pending.append(mapping[package])
     seen = []
     while pending:

@@ -75,7 +75,7 @@ def test_an_assignment_without_its_notebook_still_gets_a_submission(tmp_path):
 
 
 def test_submitted_must_be_a_folder(tmp_path):
-    with pytest.raises(ValueError, match="submitted must be a folder"):
+    with pytest.raises(ValueError, match="submitted: expected a folder of student folders, got"):
         find_submissions(tmp_path / "missing")
 
 
@@ -87,7 +87,7 @@ def test_one_students_folder_is_refused_with_the_layout_expected(tmp_path):
 
 
 def test_jobs_must_be_positive():
-    with pytest.raises(ValueError, match="jobs must be a positive integer, got 0"):
+    with pytest.raises(ValueError, match=r"jobs: expected an integer >= 1, got 0\."):
         list(grade_submissions([], secret=b"s", jobs=0))
 
 

@@ -256,7 +256,12 @@ def test_main_writes_the_report_and_names_it(small_out, capsys, tmp_path):
     assert class_report.main([str(out), "--course-root", str(REPO_ROOT)]) == 0
     assert str(out / "class-report.html") in capsys.readouterr().out
     assert class_report.main([str(tmp_path / "missing")]) == 2
-    assert "no such output folder" in capsys.readouterr().err
+    missing = str(tmp_path / "missing")
+    assert capsys.readouterr().err == (
+        f"error: OUT: expected the output folder of a grading run, got {missing!r}.\n"
+    )
+    with pytest.raises(FileNotFoundError, match="out_dir: expected the output folder"):
+        write_class_report(tmp_path / "missing", course_root=REPO_ROOT)
 
 
 def test_the_report_command_can_be_added_to_another_command_line(small_out, capsys):
@@ -334,6 +339,23 @@ def test_code_in_many_notebooks_is_common_and_not_flagged():
     students = [Submission((f"s{i}", "l", "l"), [("f", common, "")]) for i in range(5)]
     assert len(find_similar(students, common_notebooks=10)) == 10
     assert find_similar(students, common_notebooks=4) == []
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("threshold", 1.5, "threshold: expected a number in [0, 1], got 1.5."),
+        ("threshold", float("nan"), "threshold: expected a number in [0, 1], got nan."),
+        ("k", 0, "k: expected an integer >= 1, got 0."),
+        ("window", 2.0, "window: expected an integer >= 1, got 2.0."),
+        ("min_shared_chars", -1, "min_shared_chars: expected an integer >= 0, got -1."),
+        ("common_notebooks", True, "common_notebooks: expected an integer >= 1, got True."),
+    ],
+)
+def test_a_bad_similarity_option_is_named(option, value, message):
+    with pytest.raises(ValueError) as raised:
+        find_similar([], **{option: value})
+    assert str(raised.value) == message
 
 
 # ------------------------------------------------------------------ the example class

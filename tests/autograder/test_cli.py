@@ -52,13 +52,25 @@ def read_grades(out):
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["autograde", "no/such/folder", "--out", "o"], "no such folder"),
-        (["autograde", ".", "--out", "o", "--jobs", "0"], "must be a positive integer"),
-        (["autograde", ".", "--out", "o", "--jobs", "two"], "must be a positive integer"),
+        (
+            ["autograde", "no/such/folder", "--out", "o"],
+            "argument SUBMITTED: expected an existing folder, got 'no/such/folder'.",
+        ),
+        (
+            ["autograde", ".", "--out", "o", "--jobs", "0"],
+            "argument --jobs: expected an integer >= 1, got '0'.",
+        ),
+        (
+            ["autograde", ".", "--out", "o", "--jobs", "two"],
+            "argument --jobs: expected an integer >= 1, got 'two'.",
+        ),
         (["autograde", "."], "--out"),
         (["check"], "NOTEBOOK"),
         (["frobnicate"], "invalid choice"),
-        (["autograde", ".", "--out", "o", "--secret-file", "missing"], "no such file"),
+        (
+            ["autograde", ".", "--out", "o", "--secret-file", "missing"],
+            "argument --secret-file: expected an existing file, got 'missing'.",
+        ),
     ],
 )
 def test_bad_usage_exits_2_with_a_clear_message(argv, message, capsys):
@@ -69,18 +81,44 @@ def test_bad_usage_exits_2_with_a_clear_message(argv, message, capsys):
 
 
 def test_check_of_a_missing_notebook_is_an_error(tmp_path):
-    with pytest.raises(SystemExit, match="no such notebook"):
-        cli.main(["check", str(tmp_path / "nothing.ipynb")])
+    path = tmp_path / "nothing.ipynb"
+    with pytest.raises(SystemExit) as raised:
+        cli.main(["check", str(path)])
+    assert str(raised.value) == (
+        f"ce-grade: error: NOTEBOOK: expected a notebook file, got {str(path)!r}."
+    )
 
 
 def test_release_of_an_unknown_lesson_is_an_error(course):
-    with pytest.raises(SystemExit, match="lesson must be one of lesson3_implement; got 'nope'"):
+    with pytest.raises(
+        SystemExit, match=r"LESSON: expected one of lesson3_implement, got 'nope'\."
+    ):
         cli.main(["release", "nope", "--course-root", str(course)])
+
+
+def test_release_without_solutions_names_the_course_root(tmp_path):
+    with pytest.raises(SystemExit) as raised:
+        cli.main(["release", "--course-root", str(tmp_path)])
+    assert str(raised.value) == (
+        "ce-grade: error: --course-root: expected a course folder holding solutions/, "
+        f"got {str(tmp_path)!r}."
+    )
+
+
+def test_an_empty_secret_file_is_named(tmp_path):
+    (tmp_path / "secret").write_text("\n")
+    (tmp_path / "nb.ipynb").write_text("{}")
+    with pytest.raises(SystemExit) as raised:
+        cli.main(["check", str(tmp_path / "nb.ipynb"), "--secret-file", str(tmp_path / "secret")])
+    assert str(raised.value) == (
+        "ce-grade: error: --secret-file: expected a file holding the secret, got the empty "
+        f"file {str(tmp_path / 'secret')!r}."
+    )
 
 
 def test_out_must_not_be_a_file(tmp_path):
     (tmp_path / "out").write_text("")
-    with pytest.raises(SystemExit, match="--out must be a folder"):
+    with pytest.raises(SystemExit, match="ce-grade: error: --out: expected a folder, got the file"):
         cli.main(["autograde", str(tmp_path), "--out", str(tmp_path / "out"), "--no-gradebook"])
 
 

@@ -129,9 +129,9 @@ def test_cells_of_several_lessons_name_the_majority_or_none():
 @pytest.mark.parametrize(
     "value, message",
     [
-        (["lesson1"], "cell_ids must map lesson ids"),
-        ({"": []}, "cell_ids keys must be lesson ids, got ''"),
-        ({"lesson1": "l1"}, "cell_ids\\['lesson1'\\] must be a set of ids, got 'l1'"),
+        (["lesson1"], "cell_ids: expected a mapping of lesson ids to grade ids, got list."),
+        ({"": []}, "cell_ids: expected lesson ids as keys, got ''."),
+        ({"lesson1": "l1"}, "cell_ids\\['lesson1'\\]: expected a set of ids, got 'l1'."),
     ],
 )
 def test_bad_lessons_are_named(value, message):
@@ -140,7 +140,7 @@ def test_bad_lessons_are_named(value, message):
 
 
 def test_a_course_without_solutions_is_named(tmp_path):
-    with pytest.raises(ValueError, match="course_root must hold the lessons in solutions/"):
+    with pytest.raises(ValueError, match="course_root: expected a course folder holding"):
         Lessons.from_course(tmp_path)
 
 
@@ -347,10 +347,10 @@ def test_match_assignment_needs_a_real_folder(tmp_path, kind):
     elif kind == "symlink":
         (tmp_path / "elsewhere").mkdir()
         path.symlink_to(tmp_path / "elsewhere")
-    with pytest.raises(ValueError, match="folder must be an assignment folder") as raised:
+    with pytest.raises(ValueError, match="folder: expected an assignment folder") as raised:
         match_assignment(path, LESSONS)
     assert repr(str(path)) in str(raised.value) and LAYOUT in str(raised.value)
-    with pytest.raises(ValueError, match="lessons must be a Lessons, got dict"):
+    with pytest.raises(ValueError, match=r"lessons: expected a Lessons, got dict\."):
         match_assignment(tmp_path, {L3: []})
 
 
@@ -538,7 +538,7 @@ def test_a_wrong_level_is_an_error_stating_the_layout(submitted, where, lessons,
         check_layout(path, lessons)
     message = str(raised.value)
     assert message.startswith(
-        f"submitted must be nbgrader's submitted folder, laid out as {LAYOUT}"
+        f"submitted: expected nbgrader's submitted folder, laid out as {LAYOUT}"
     )
     assert "submitted/ada/lesson3_implement/lesson3_implement.ipynb" in message
     assert f"got {str(path)!r}, which {what}" in message
@@ -679,3 +679,20 @@ def test_the_class_has_one_row_per_student_and_lesson(folders):
 
 def test_printable_check_catches_control_characters():
     assert not printable("a\x1bb") and not printable("\u202e") and printable("é ü")
+
+
+def test_read_regular_file_names_what_it_refuses(tmp_path):
+    from autograder.regular_files import read_regular_file
+
+    path = tmp_path / "a.txt"
+    path.write_text("hello")
+    with pytest.raises(ValueError) as raised:
+        read_regular_file(path, max_bytes=3)
+    assert str(raised.value) == (
+        f"path: expected a file of at most 3 bytes, got {str(path)!r}, of 5 bytes."
+    )
+    with pytest.raises(ValueError) as raised:
+        read_regular_file(tmp_path, max_bytes=3)
+    assert str(raised.value) == f"path: expected a regular file, got {str(tmp_path)!r}, a folder."
+    with pytest.raises(ValueError, match=r"max_bytes: expected an integer >= 0, got -1\."):
+        read_regular_file(path, max_bytes=-1)

@@ -99,7 +99,7 @@ def test_explanations_use_the_course_words():
 
 
 def test_explain_rejects_unknown_codes():
-    with pytest.raises(ValueError, match="code must be one of"):
+    with pytest.raises(ValueError, match=r"code: expected one of .*, got 'not_a_code'\."):
         mc.explain("not_a_code")
 
 

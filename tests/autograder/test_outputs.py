@@ -167,7 +167,7 @@ def test_grade_table_of_an_empty_class():
 
 
 def test_ids_that_would_escape_the_output_folder_are_refused(tmp_path):
-    with pytest.raises(ValueError, match="id must be a plain folder or file name"):
+    with pytest.raises(ValueError, match="id: expected a plain folder or file name, got"):
         ClassOutputs(tmp_path).add(make_report(".."))
 
 
@@ -231,3 +231,11 @@ def test_feedback_of_a_grader_error_has_no_score():
     }  # fmt: skip
     page = render_feedback_html(report)
     assert "Not graded" in page and "Score:" not in page
+
+
+def test_an_unknown_report_status_is_named():
+    from autograder.report import notebook_report
+
+    with pytest.raises(ValueError) as raised:
+        notebook_report("lesson3_implement", "", [], status="done", isolation="none")
+    assert str(raised.value) == "status: expected one of ('graded', 'failed', 'error'), got 'done'."

@@ -208,3 +208,36 @@ def test_exit_statuses_are_classified(code, kind):
 def test_limits_are_validated(field, value):
     with pytest.raises(ValueError, match=field):
         Limits(**{field: value})
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("test_timeout_s", 0, "test_timeout_s: expected a finite number > 0, got 0."),
+        ("notebook_timeout_s", float("inf"), "expected a finite number > 0, got inf."),
+        ("cpu_s", -1.0, "cpu_s: expected a finite number > 0, got -1.0."),
+        ("memory_mb", 10, "memory_mb: expected an integer >= 256, got 10."),
+        ("memory_mb", 1024.0, "memory_mb: expected an integer >= 256, got 1024.0."),
+        ("output_bytes", True, "output_bytes: expected an integer >= 1, got True."),
+        ("tmp_mb", 0, "tmp_mb: expected an integer >= 1, got 0."),
+        ("isolation", "rlimit", "isolation: expected one of ('bubblewrap', 'none'), got 'rlimit'."),
+    ],
+)
+def test_a_bad_limit_is_named_with_what_was_expected(field, value, message):
+    with pytest.raises(ValueError) as raised:
+        Limits(**{field: value})
+    assert str(raised.value).endswith(message)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"shims": ("nope",)}, "shims: expected names among "),
+        ({"absent": ("nope",)}, "absent: expected modules of ce_lib ("),
+    ],
+)
+def test_a_bad_lesson_view_is_named(options, message):
+    with pytest.raises(ValueError) as raised:
+        LessonView("demo", **options)
+    assert str(raised.value).startswith(message)
+    assert str(raised.value).endswith(", got 'nope'.")

@@ -53,3 +53,17 @@ def test_course_root_can_be_configured(tmp_path, monkeypatch):
     monkeypatch.setenv(secret.COURSE_ROOT_ENV_VAR, str(tmp_path))
     assert secret.default_course_root() == tmp_path.resolve()
     assert secret.secret_file() == tmp_path.resolve() / secret.SECRET_FILE_NAME
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (b"", "secret: expected non-empty bytes or str, got an empty one."),
+        ("", "secret: expected non-empty bytes or str, got an empty one."),
+        (42, "secret: expected non-empty bytes or str, got int."),
+    ],
+)
+def test_a_bad_secret_is_named_without_showing_it(value, message):
+    with pytest.raises(ValueError) as raised:
+        secret.hidden_seed(value, "l3_softmax")
+    assert str(raised.value) == message
