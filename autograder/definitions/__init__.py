@@ -38,12 +38,13 @@ def _registry():
         module = importlib.import_module(f"{__name__}.{module_info.name}")
         lesson = getattr(module, "LESSON", None)
         if not isinstance(lesson, str):
-            raise ValueError(f"{module.__name__} must define LESSON, the lesson id; got {lesson!r}")
+            raise ValueError(
+                f"{module.__name__}.LESSON: expected the lesson id (a string), got {lesson!r}."
+            )
         view = getattr(module, "VIEW", None)
         if not isinstance(view, LessonView) or view.lesson != lesson:
             raise ValueError(
-                f"{module.__name__} must define VIEW, a LessonView of lesson {lesson!r}; "
-                f"got {view!r}"
+                f"{module.__name__}.VIEW: expected a LessonView of lesson {lesson!r}, got {view!r}"
             )
         views[lesson] = view
         for test in getattr(module, "TESTS", []):
@@ -69,7 +70,9 @@ def get_test(test_id):
     try:
         return tests[test_id]
     except KeyError:
-        raise ValueError(f"test_id must be the id of a registered test, got {test_id!r}") from None
+        raise ValueError(
+            f"test_id: expected the id of a registered test, got {test_id!r}."
+        ) from None
 
 
 def lesson_ids():
@@ -82,7 +85,7 @@ def tests_for_lesson(lesson_id):
     lessons = _registry()[1]
     if lesson_id not in lessons:
         raise ValueError(
-            f"lesson_id must be one of {', '.join(sorted(lessons))}; got {lesson_id!r}"
+            f"lesson_id: expected one of {', '.join(sorted(lessons))}, got {lesson_id!r}."
         )
     return list(lessons[lesson_id])
 
@@ -91,7 +94,9 @@ def view_for(lesson_id):
     r"""Return the :class:`~autograder.sandbox.view.LessonView` of ``lesson_id``."""
     views = _registry()[2]
     if lesson_id not in views:
-        raise ValueError(f"lesson_id must be one of {', '.join(sorted(views))}; got {lesson_id!r}")
+        raise ValueError(
+            f"lesson_id: expected one of {', '.join(sorted(views))}, got {lesson_id!r}."
+        )
     return views[lesson_id]
 
 

@@ -180,7 +180,8 @@ class Requirement:
     def __post_init__(self):
         if not (isinstance(self.share, int | float) and 0 < self.share <= 1):
             raise ValueError(
-                f"share of requirement {self.name!r} must be a number in (0, 1], got {self.share!r}"
+                f"share of requirement {self.name!r}: expected a number in (0, 1], "
+                f"got {self.share!r}."
             )
 
 
@@ -396,27 +397,29 @@ class _BaseTest:
 
     def __post_init__(self):
         if not self.id or not isinstance(self.id, str):
-            raise ValueError(f"id must be a non-empty string, got {self.id!r}")
+            raise ValueError(f"id: expected a non-empty string, got {self.id!r}.")
         if not (isinstance(self.points, int | float) and self.points > 0):
-            raise ValueError(f"points must be a positive number, got {self.points!r}")
+            raise ValueError(
+                f"points of test {self.id!r}: expected a positive number, got {self.points!r}."
+            )
         unknown = sorted(set(self.misconceptions) - set(mc.CODES))
         if unknown:
             raise ValueError(
-                f"misconceptions of test {self.id!r} must use codes of "
-                f"autograder.misconceptions.CODES, got {', '.join(unknown)}"
+                f"misconceptions of test {self.id!r}: expected codes of "
+                f"autograder.misconceptions.CODES, got {', '.join(unknown)}."
             )
         names = [requirement.name for requirement in self.requirements]
         if len(set(names)) != len(names) or INPUTS in names:
             raise ValueError(
-                f"requirements of test {self.id!r} must have distinct names other than "
-                f"{INPUTS!r}, got {names}"
+                f"requirements of test {self.id!r}: expected distinct names other than "
+                f"{INPUTS!r}, got {names}."
             )
         if self.requirements:
             total = sum(requirement.share for requirement in self.requirements)
             if not math.isclose(total + self.inputs_share, 1.0, abs_tol=1e-9):
                 raise ValueError(
-                    f"shares of the requirements of test {self.id!r} must add up to "
-                    f"{1 - self.inputs_share:g} (the rest is for unchanged inputs), got {total:g}"
+                    f"shares of the requirements of test {self.id!r}: expected a sum of "
+                    f"{1 - self.inputs_share:g} (the rest is for unchanged inputs), got {total:g}."
                 )
 
     # --- requirements and cases -----------------------------------------------------------
@@ -793,7 +796,9 @@ class FunctionTest(_BaseTest):
 
     def _default_requirement(self):
         if self.public is None:
-            raise ValueError(f"test {self.id!r} needs requirements or public cases")
+            raise ValueError(
+                f"test {self.id!r}: expected requirements or public cases, got neither."
+            )
         return Requirement(
             VALUES,
             self.description or f"the right values of `{self.name}`",

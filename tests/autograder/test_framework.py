@@ -201,7 +201,7 @@ def test_check_with_hidden_runs_more_cases(capsys):
 
 
 def test_check_rejects_unknown_test_id():
-    with pytest.raises(ValueError, match="test_id must be the id of a registered test"):
+    with pytest.raises(ValueError, match="test_id: expected the id of a registered test"):
         check("no_such_test", None)
 
 
@@ -273,9 +273,9 @@ def test_vector_expressions_and_matrices():
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("points", 0, "points must be a positive number"),
-        ("points", -1, "points must be a positive number"),
-        ("id", "", "id must be a non-empty string"),
+        ("points", 0, "points of test .*: expected a positive number"),
+        ("points", -1, "points of test .*: expected a positive number"),
+        ("id", "", "id: expected a non-empty string"),
         ("misconceptions", {"made_up": abs}, "made_up"),
     ],
 )
@@ -307,7 +307,7 @@ def test_registry_finds_lesson_three():
 
 @pytest.mark.parametrize("call", [definitions.tests_for_lesson, forbidden_for])
 def test_registry_rejects_unknown_lessons(call):
-    with pytest.raises(ValueError, match="lesson_id must be one of"):
+    with pytest.raises(ValueError, match="lesson_id: expected one of"):
         call("lesson99_missing")
 
 
@@ -401,11 +401,11 @@ def test_each_requirement_draws_its_own_public_and_hidden_cases():
 
 def test_shares_must_add_up_to_the_points_left_for_the_inputs():
     requirement = Requirement("values", "v", 0.5, lambda rng: [], lambda rng: [])
-    with pytest.raises(ValueError, match=r"must add up to 0\.9.*got 0\.5"):
+    with pytest.raises(ValueError, match=r"expected a sum of 0\.9.*got 0\.5"):
         FunctionTest(
             id="bad", lesson="x", name="f", points=1, reference=abs, requirements=(requirement,)
         )
-    with pytest.raises(ValueError, match="share of requirement 'v' must be a number in"):
+    with pytest.raises(ValueError, match="share of requirement 'v': expected a number in"):
         Requirement("v", "v", 0.0, lambda rng: [], lambda rng: [])
     with pytest.raises(ValueError, match="distinct names"):
         FunctionTest(

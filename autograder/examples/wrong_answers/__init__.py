@@ -94,7 +94,7 @@ def answer_of(variant):
     exec(compile(variant.source, f"<variant {variant.slip}>", "exec"), namespace)
     if test.name not in namespace:
         raise ValueError(
-            f"source of variant {variant.slip!r} must define {test.name!r}, it defines "
+            f"source of variant {variant.slip!r}: expected a definition of {test.name!r}, got "
             f"{sorted(k for k in namespace if not k.startswith('__'))}"
         )
     return namespace[test.name]
