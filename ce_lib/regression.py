@@ -24,7 +24,6 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
-from sklearn.metrics import confusion_matrix as _sklearn_confusion_matrix
 
 from ce_lib.cross_entropy import cross_entropy, cross_entropy_with_grad
 from ce_lib.digits import DigitsSplit, load_digits_split
@@ -35,7 +34,6 @@ __all__ = [
     "DigitsSplit",
     "SoftmaxRegression",
     "accuracy",
-    "confusion_matrix",
     "load_digits_split",
     "weights_as_images",
 ]
@@ -159,34 +157,6 @@ def accuracy(y_true, y_pred):
     y_true = check_labels(y_true, "y_true")
     y_pred = check_labels(y_pred, "y_pred", n_samples=y_true.shape[0])
     return float(np.mean(y_true == y_pred))
-
-
-def confusion_matrix(y_true, y_pred, *, n_classes=None):
-    """Counts ``C[i, j]`` of samples of true class ``i`` predicted as ``j``.
-
-    Parameters
-    ----------
-    y_true, y_pred : array_like of int, shape (n_samples,)
-    n_classes : int, optional
-        Default: one more than the largest label seen.
-
-    Returns
-    -------
-    ndarray of int, shape (n_classes, n_classes)
-
-    Examples
-    --------
-    >>> confusion_matrix([0, 1, 1], [0, 0, 1])
-    array([[1, 0],
-           [1, 1]])
-    """
-    y_true = check_labels(y_true, "y_true")
-    y_pred = check_labels(y_pred, "y_pred", n_samples=y_true.shape[0])
-    largest = int(max(y_true.max(), y_pred.max()))
-    if n_classes is None:
-        n_classes = largest + 1
-    n_classes = check_scalar(n_classes, "n_classes", numbers.Integral, min_val=largest + 1)
-    return _sklearn_confusion_matrix(y_true, y_pred, labels=np.arange(n_classes))
 
 
 def weights_as_images(W, image_shape=(8, 8)):
