@@ -220,6 +220,11 @@ class Sandbox:
                 self._start_isolated(child_fds)
             else:
                 self._start_unisolated(child_fds)
+        except BaseException:
+            # No worker, so no draining thread will ever close the output pipe.
+            self._output.close()
+            self._output = None
+            raise
         finally:
             for fd in child_fds:
                 os.close(fd)

@@ -1,5 +1,8 @@
 """The sandbox: limits, exit classification, fresh state per notebook, grader failures."""
 
+import gc
+import warnings
+
 import numpy as np
 import pytest
 
@@ -150,9 +153,15 @@ def test_the_unisolated_mode_says_so(bubblewrap):
 def test_a_broken_sandbox_is_a_grader_failure(monkeypatch):
     monkeypatch.setattr("autograder.sandbox.launcher.bubblewrap_path", lambda: "/bin/false")
     warm.shutdown()
-    with pytest.raises(SandboxError) as failed:
-        _start(["x = 1"])
-    assert failed.value.kind == "start" and failed.value.grader_failure
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(SandboxError) as failed:
+            _start(["x = 1"])
+        assert failed.value.kind == "start" and failed.value.grader_failure
+        del failed  # its traceback holds the sandbox
+        gc.collect()
+    # The pipes of a worker that never started are closed, not left to the garbage collector.
+    assert [w for w in caught if issubclass(w.category, ResourceWarning)] == []
     with pytest.raises(SandboxError, match=r"self-test|could not start"):
         self_test(VIEW)
 
