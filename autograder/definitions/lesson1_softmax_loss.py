@@ -37,6 +37,7 @@ softmax, so that it fits a student whatever form the rest of the answer takes.
 import numpy as np
 
 from autograder.definitions.framework import Case, FunctionTest, Requirement
+from autograder.definitions.questions import PRECISION, draw_integers
 from autograder.sandbox.view import LessonView
 
 LESSON = "lesson1_softmax_loss"
@@ -447,23 +448,6 @@ def _hidden_nat_arrays(rng):
 
 
 # --- check your understanding -------------------------------------------------------------
-
-#: The precision every "check your understanding" question states and is graded at.
-PRECISION = {"rtol": 1e-6, "atol": 1e-9}
-
-
-def draw_integers(rng, low, high, count, exclude=()):
-    r"""Return ``count`` distinct integers in ``[low, high)``, none of them in ``exclude``.
-
-    Hidden inputs of the questions: never one of the public examples, so that a table of the
-    public answers earns nothing.
-    """
-    values = []
-    while len(values) < count:
-        value = int(rng.integers(low, high))
-        if value not in exclude and value not in values:
-            values.append(value)
-    return values
 
 
 def _reference_loss_uniform(n_classes):

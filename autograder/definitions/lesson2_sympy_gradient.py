@@ -45,6 +45,7 @@ from autograder.definitions.framework import (
     Requirement,
     ValueTest,
 )
+from autograder.definitions.questions import PRECISION, draw_integers
 from autograder.sandbox.view import LessonView
 
 LESSON = "lesson2_sympy_gradient"
@@ -61,8 +62,6 @@ Z = tuple(f"z_{k}" for k in range(1, N_CLASSES + 1))
 A = tuple(f"a_{k}" for k in range(1, N_CLASSES + 1))
 T = tuple(f"t_{k}" for k in range(1, N_CLASSES + 1))
 
-#: The precision the lesson states for its two questions: np.allclose(answer, exact, ...).
-PRECISION = {"rtol": 1e-6, "atol": 1e-9}
 
 #: The index of the true class's entry in a flattened gradient, and of the other entries.
 TRUE_ENTRY = (TRUE_CLASS - 1,)
@@ -490,20 +489,6 @@ def _hidden_chain_classes(rng):
 
 
 # --- the question with a drawn number --------------------------------------------------
-
-
-def draw_integers(rng, low, high, count, exclude=()):
-    r"""Return ``count`` distinct integers in ``[low, high)``, none of them in ``exclude``.
-
-    Hidden inputs of the questions: never one of the public examples, so that a table of the
-    public answers earns nothing.
-    """
-    values = []
-    while len(values) < count:
-        value = int(rng.integers(low, high))
-        if value not in exclude and value not in values:
-            values.append(value)
-    return values
 
 
 def _reference_true_class_entry_uniform(n_classes):

@@ -37,7 +37,7 @@ from autograder.definitions.framework import (
     FunctionTest,
     Requirement,
 )
-from autograder.definitions.lesson1_softmax_loss import PRECISION, draw_integers
+from autograder.definitions.questions import PRECISION, draw_integers
 from autograder.sandbox.view import LessonView
 
 LESSON = "lesson4_suppress_encourage"

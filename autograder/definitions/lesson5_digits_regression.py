@@ -58,7 +58,7 @@ from autograder.definitions.framework import (
     Requirement,
     ValueTest,
 )
-from autograder.definitions.lesson1_softmax_loss import PRECISION, draw_integers
+from autograder.definitions.questions import PRECISION, draw_integers
 from autograder.sandbox.view import LessonView
 
 LESSON = "lesson5_digits_regression"
