@@ -479,7 +479,7 @@ def score(prepared, run, limits):
 
 def _reached_reference(entries, absent, key="detail"):
     r"""Whether errors show the code reached for what the lesson's view leaves out."""
-    names = tuple(absent.modules) + ("scipy", "sklearn", "torch", "jax", "tensorflow")
+    names = (*absent.modules, "scipy", "sklearn", "torch", "jax", "tensorflow")
     for entry in entries or []:
         if not isinstance(entry, dict):
             continue

@@ -300,7 +300,7 @@ def derive_general_gradient(target="one_label"):
     """
     if target not in ("one_label", "distribution"):
         raise ValueError(f"target: expected 'one_label' or 'distribution', got {target!r}.")
-    K, j, k, m, n, z = _indexed_setup()
+    K, j, k, m, _n, z = _indexed_setup()
     a = sp.IndexedBase("a", positive=True)
     total_exp = sp.Sum(sp.exp(z[j]), (j, 1, K))
     if target == "one_label":
@@ -343,7 +343,7 @@ def derive_general_hessian():
     >>> derive_general_hessian()[1]
     KroneckerDelta(m, n)*a[m] - a[m]*a[n]
     """
-    K, j, k, m, n, z = _indexed_setup()
+    K, j, _k, m, n, z = _indexed_setup()
     a = sp.IndexedBase("a", positive=True)
     total_exp = sp.Sum(sp.exp(z[j]), (j, 1, K))
     a_m = sp.exp(z[m]) / total_exp
