@@ -1,13 +1,16 @@
 """Settings shared by the whole test suite."""
 
+import importlib.util
 import os
 
 import matplotlib
 import pytest
 from hypothesis import settings
 
-# The browser's fixtures, for tests/browser and for the lessons run in JupyterLab.
-pytest_plugins = ["tests.browser.plugin"]
+# The browser's fixtures, for tests/browser and for the lessons run in JupyterLab. They need
+# Jupyter's packages, which the numerics run on the newest Python (tests/ce_lib only, from
+# requirements/lock-numerics.txt) does not install; the main suite always has them.
+pytest_plugins = ["tests.browser.plugin"] if importlib.util.find_spec("nbformat") else []
 
 # Figures are drawn off-screen; a learner's notebook uses the inline backend instead.
 matplotlib.use("Agg")
