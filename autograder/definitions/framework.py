@@ -324,7 +324,11 @@ def _first_difference(candidate, expected, rtol, atol):
     return f"first wrong entry{where}: expected {want:.6g}, got {got:.6g}"
 
 
-def _shape_sentence(got, want):
+#: What the axes of an answer mean, said when an answer has them swapped.
+LOGIT_AXES = "rows are samples and columns are classes"
+
+
+def _shape_sentence(got, want, axes=LOGIT_AXES):
     r"""Say which axis is missing, extra or swapped when an answer has the wrong shape."""
     got, want = tuple(got), tuple(want)
     head = f"the answer has shape {got}, expected {want}"
@@ -340,7 +344,7 @@ def _shape_sentence(got, want):
                     "mean over it dropped it; keep it with keepdims=True"
                 )
     if len(got) == len(want) and got == want[::-1]:
-        return f"{head}: the axes are swapped; rows are samples and columns are classes"
+        return f"{head}: the axes are swapped; {axes}"
     if len(got) == len(want) + 1:
         return f"{head}: it has an extra axis; check for a stray [:, None] or np.newaxis"
     return head
@@ -388,6 +392,8 @@ class _BaseTest:
     atol: float = 1e-9
     misconceptions: dict = field(default_factory=dict)
     requirements: tuple = ()
+    #: What the answer's axes mean, for the sentence on swapped axes.
+    axes: str = LOGIT_AXES
 
     kind = "base"
     #: The share of the points for leaving the arguments unchanged (function tests only).
@@ -517,7 +523,7 @@ class _BaseTest:
             elif case.hidden:
                 return False, "the answer has the wrong shape"
             else:
-                return False, _shape_sentence(value.shape, expected.shape)
+                return False, _shape_sentence(value.shape, expected.shape, self.axes)
         candidate = value.astype(np.float64)
         finite = np.isfinite(expected)
         if not np.isfinite(candidate[finite]).all():

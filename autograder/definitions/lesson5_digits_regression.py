@@ -192,17 +192,8 @@ def _hidden_single_samples(rng):
 
 
 #: How feedback names a swapped shape (in the words of the logits), and what dJ/dW needs.
-_LOGIT_AXES = "rows are samples and columns are classes"
+#: dJ/dW is told in the words of W when an answer has its axes swapped.
 _WEIGHT_AXES = "dJ/dW has the shape of W, a row per feature and a column per class"
-
-
-@dataclass(frozen=True, kw_only=True)
-class WeightGradientTest(FunctionTest):
-    r"""The test of ``weight_gradient``: a swapped shape is told in the words of ``W``."""
-
-    def compare(self, case, answer):
-        passed, problem = super().compare(case, answer)
-        return passed, problem.replace(_LOGIT_AXES, _WEIGHT_AXES)
 
 
 def _gradient_requirements(formula):
@@ -631,8 +622,9 @@ def _hidden_initial_absent(rng):
 _QUESTION_TOLERANCE = {"rtol": PRECISION["rtol"], "atol": PRECISION["atol"]}
 
 TESTS = [
-    WeightGradientTest(
+    FunctionTest(
         id="l5_weight_gradient",
+        axes=_WEIGHT_AXES,
         lesson=LESSON,
         name="weight_gradient",
         # A gradient: every closed form passes in float64, finite differences do not.

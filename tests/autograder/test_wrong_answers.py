@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 
 from autograder import definitions, misconceptions
-from autograder.examples import wrong_answers
 from autograder.examples.wrong_answers import (
     Variant,
     answer_of,
@@ -116,4 +115,3 @@ def test_the_bank_checks_itself_against_a_wrong_expectation():
     assert outcome.points == outcome.max_points
     assert set(outcome.lost) != set(claimed.loses)
     assert set(claimed.codes) - set(outcome.reported) == {"wrong_axis"}
-    assert wrong_answers.BANK_SECRET

@@ -134,25 +134,21 @@ def diagnosis_table(outcomes):
     """
     from autograder.definitions import get_test
 
-    rows = {}
+    def empty(key):
+        return {"lesson": key, "variants": 0, "wrong": 0, "expected": 0, "reported": 0,
+                "right": 0}  # fmt: skip
+
+    rows = {"all": empty("all")}
     for outcome in outcomes:
         lesson = get_test(outcome.variant.test).lesson
         for key in (lesson, "all"):
-            row = rows.setdefault(
-                key,
-                {"lesson": key, "variants": 0, "wrong": 0, "expected": 0, "reported": 0,
-                 "right": 0},
-            )  # fmt: skip
+            row = rows.setdefault(key, empty(key))
             row["variants"] += 1
             row["wrong"] += 0 if outcome.variant.correct else 1
             expected, reported = set(outcome.variant.codes), set(outcome.reported)
             row["expected"] += len(expected)
             row["reported"] += len(reported)
             row["right"] += len(expected & reported)
-    rows.setdefault(
-        "all", {"lesson": "all", "variants": 0, "wrong": 0, "expected": 0, "reported": 0,
-                "right": 0},
-    )  # fmt: skip
     table = []
     for key in sorted(rows, key=lambda k: (k == "all", k)):
         row = rows[key]
