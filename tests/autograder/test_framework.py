@@ -538,3 +538,28 @@ def test_a_value_question_says_where_it_is_wrong_but_never_the_answer():
                        reference=0.6931)  # fmt: skip
     message = number.run_in_process(0.5).message
     assert "wrong value" in message and "0.6931" not in message
+
+
+def test_every_shape_sentence_names_what_to_check():
+    from autograder.definitions.framework import _shape_sentence
+
+    assert "one number is asked for" in _shape_sentence((3,), ())
+    assert "not a single number" in _shape_sentence((), (3,))
+    assert "extra axis" in _shape_sentence((2, 3, 1), (2, 3))
+    assert "axes are swapped; rows are samples" in _shape_sentence((3, 2), (2, 3))
+    assert "a row per feature" in _shape_sentence((3, 2), (2, 3), "a row per feature")
+    assert _shape_sentence((5, 7), (2, 3)) == "the answer has shape (5, 7), expected (2, 3)"
+
+
+def test_a_hidden_broadcasting_error_says_what_to_check_without_shapes():
+    def raises(z):
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1)
+
+    result = ROWS.run_in_process(raises, hidden=True, secret=SECRET)
+    hidden = [line for line in result.message.splitlines() if "hidden case" in line]
+    assert hidden and all(
+        "raised ValueError: arrays whose shapes do not combine (check keepdims)" in line
+        for line in hidden
+    )
+    assert "(3,4)" not in result.message and "(2,3)" not in result.message
