@@ -20,6 +20,7 @@ import numpy as np
 from ce_sandbox.wire import NotPlainData, to_plain
 
 MAX_DETAIL_CHARS = 300
+MAX_NAME_CHARS = 100
 
 
 def error_answer(exc):
@@ -30,7 +31,9 @@ def error_answer(exc):
         detail = "(its message could not be printed)"
     if len(detail) > MAX_DETAIL_CHARS:
         detail = detail[:MAX_DETAIL_CHARS] + "..."
-    return {"error": type(exc).__name__, "detail": detail}
+    # The class name is the student's too: a huge one, once per case, made the answers too
+    # large for a frame and stopped the worker instead of reporting what was raised.
+    return {"error": type(exc).__name__[:MAX_NAME_CHARS], "detail": detail}
 
 
 def _fresh(argument):

@@ -106,7 +106,7 @@ def short_error(exc):
         message = str(exc)
     except Exception:
         message = "(its message could not be printed)"
-    text = f"{type(exc).__name__}: {message}"
+    text = f"{type(exc).__name__[:MAX_DETAIL_CHARS]}: {message[: MAX_DETAIL_CHARS + 1]}"
     return text if len(text) <= MAX_DETAIL_CHARS else text[:MAX_DETAIL_CHARS] + "..."
 
 
@@ -117,7 +117,8 @@ def _run_cells(cells, namespace):
             code = _compile_cell(source, index)
             exec(code, namespace)
         except BaseException as exc:  # a failing cell must not stop the others
-            errors.append({"cell": index, "error": type(exc).__name__, "detail": short_error(exc)})
+            name = type(exc).__name__[:100]  # the student's class name: any length
+            errors.append({"cell": index, "error": name, "detail": short_error(exc)})
     return errors
 
 
